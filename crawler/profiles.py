@@ -1,0 +1,226 @@
+"""Site profiles: one YAML file per portal (DESIGN.md "Site profiles"), validated on load.
+
+A profile that does not validate raises ``ProfileError(file, field, reason)``; nothing is
+crawled. No Scrapy import here: the spider loader, replay and the extract command share it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+DEFAULT_SITES_DIR = Path(__file__).resolve().parent.parent / "spiders" / "sites"
+SELECTOR_FIELDS = ("title", "published", "author", "source", "editor", "body")
+
+
+class ProfileError(ValueError):
+    """A profile file that cannot be used, naming the file, the field and the reason."""
+
+    def __init__(self, file: str | Path, field: str, reason: str) -> None:
+        self.file, self.field, self.reason = str(file), field, reason
+        super().__init__(f"{self.file}: field {field!r}: {reason}")
+
+
+class _Selectors(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: str | None = None
+    published: str | None = None
+    author: str | None = None
+    source: str | None = None
+    editor: str | None = None
+    body: str | None = None
+
+
+def _check_regexes(value: list[str]) -> list[str]:
+    for pattern in value:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"bad regular expression {pattern!r}: {exc}") from None
+    return value
+
+
+def _check_urls(value: list[str]) -> list[str]:
+    for url in value:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"not an absolute http(s) URL: {url!r}")
+    return value
+
+
+class _ProfileModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    name: str = Field(min_length=1)
+    region: str | None = None
+    admin_code: str | None = Field(default=None, pattern=r"^\d{6}$")
+    start_urls: list[str] = Field(min_length=1)
+    allowed_domains: list[str] | None = None
+    follow: list[str] = Field(default_factory=list)
+    articles: list[str] = Field(min_length=1)
+    deny: list[str] = Field(default_factory=list)
+    sitemaps: list[str] = Field(default_factory=list)
+    feeds: list[str] = Field(default_factory=list)
+    max_list_pages: int | None = Field(default=None, ge=1)
+    encoding: str | None = None
+    schedule: str | None = None
+    selectors: _Selectors = Field(default_factory=_Selectors)
+
+    _regexes = field_validator("follow", "articles", "deny")(_check_regexes)
+    _urls = field_validator("start_urls", "sitemaps", "feeds")(_check_urls)
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_codec(cls, value: str | None) -> str | None:
+        import codecs
+
+        if value is not None:
+            try:
+                codecs.lookup(value)
+            except LookupError:
+                raise ValueError(f"unknown encoding {value!r}") from None
+        return value
+
+    @field_validator("schedule")
+    @classmethod
+    def _cron(cls, value: str | None) -> str | None:
+        if value is not None:
+            from croniter import croniter
+
+            if not croniter.is_valid(value):
+                raise ValueError(f"not a valid cron expression: {value!r}")
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class Selectors:
+    """CSS or XPath overrides per field (a value starting with ``/`` or ``(`` is XPath)."""
+
+    title: str | None = None
+    published: str | None = None
+    author: str | None = None
+    source: str | None = None
+    editor: str | None = None
+    body: str | None = None
+
+
+@dataclass(frozen=True)
+class SiteProfile:
+    """One portal, as its YAML file describes it (DESIGN.md schema)."""
+
+    id: str
+    name: str
+    start_urls: tuple[str, ...]
+    articles: tuple[str, ...]
+    follow: tuple[str, ...] = ()
+    deny: tuple[str, ...] = ()
+    allowed_domains: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    feeds: tuple[str, ...] = ()
+    region: str | None = None
+    admin_code: str | None = None
+    max_list_pages: int | None = None
+    encoding: str | None = None
+    schedule: str | None = None
+    selectors: Selectors = field(default_factory=Selectors)
+    path: str | None = None
+
+    @cached_property
+    def article_res(self) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(p) for p in self.articles)
+
+    @cached_property
+    def follow_res(self) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(p) for p in self.follow)
+
+    @cached_property
+    def deny_res(self) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(p) for p in self.deny)
+
+    def is_article(self, url: str) -> bool:
+        """True if ``url`` matches ``articles`` and no ``deny`` pattern."""
+        return any(r.search(url) for r in self.article_res) and not self.is_denied(url)
+
+    def is_list(self, url: str) -> bool:
+        """True if ``url`` matches ``follow`` and no ``deny`` pattern."""
+        return any(r.search(url) for r in self.follow_res) and not self.is_denied(url)
+
+    def is_denied(self, url: str) -> bool:
+        return any(r.search(url) for r in self.deny_res)
+
+
+def _field_of(error: dict[str, Any]) -> str:
+    loc = [str(part) for part in error.get("loc", ())]
+    # pydantic appends the index of a bad list item; keep the field name and the index
+    return ".".join(loc) or "(file)"
+
+
+def parse_profile(data: Any, path: str | Path) -> SiteProfile:
+    """Validate one profile's parsed YAML; raise ProfileError naming file, field and reason."""
+    if not isinstance(data, dict):
+        raise ProfileError(path, "(file)", "expected a mapping of profile fields")
+    try:
+        model = _ProfileModel.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        reason = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "missing":
+            reason = "required field is missing"
+        elif err["type"] == "extra_forbidden":
+            reason = "unknown field"
+        raise ProfileError(path, _field_of(err), reason) from None
+    stem = Path(path).stem
+    if model.id != stem:
+        raise ProfileError(path, "id", f"id {model.id!r} must equal the file name {stem!r}")
+    allowed = model.allowed_domains
+    if allowed is None:
+        allowed = sorted({urlsplit(u).hostname or "" for u in model.start_urls})
+    return SiteProfile(
+        id=model.id,
+        name=model.name,
+        start_urls=tuple(model.start_urls),
+        articles=tuple(model.articles),
+        follow=tuple(model.follow),
+        deny=tuple(model.deny),
+        allowed_domains=tuple(allowed),
+        sitemaps=tuple(model.sitemaps),
+        feeds=tuple(model.feeds),
+        region=model.region,
+        admin_code=model.admin_code,
+        max_list_pages=model.max_list_pages,
+        encoding=model.encoding,
+        schedule=model.schedule,
+        selectors=Selectors(**model.selectors.model_dump()),
+        path=str(path),
+    )
+
+
+def load_profile(path: str | Path) -> SiteProfile:
+    """Read and validate one YAML profile file."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProfileError(path, "(file)", f"cannot read: {exc}") from None
+    except yaml.YAMLError as exc:
+        raise ProfileError(path, "(file)", f"not valid YAML: {exc}") from None
+    return parse_profile(data, path)
+
+
+def load_profiles(sites_dir: str | Path | None = None) -> dict[str, SiteProfile]:
+    """All profiles of a folder by id; the first bad file raises ProfileError."""
+    folder = Path(sites_dir) if sites_dir else DEFAULT_SITES_DIR
+    if not folder.is_dir():
+        raise ProfileError(folder, "SITES_DIR", "not a directory")
+    profiles: dict[str, SiteProfile] = {}
+    for path in sorted(folder.glob("*.y*ml")):
+        profile = load_profile(path)
+        profiles[profile.id] = profile
+    return profiles
