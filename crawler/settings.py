@@ -1,0 +1,96 @@
+"""Project settings, grouped by concern. The only module that reads environment variables.
+
+Every setting below can be given as ``-s NAME=value`` or as an environment variable of the
+same name (DESIGN.md). Paths derived from ``DATA_DIR`` are resolved at use time by
+:func:`data_dir`, :func:`warc_dir` and :func:`database_url`, so ``-s DATA_DIR=x`` moves them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from crawler import __version__
+
+BOT_NAME = "countynews"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+SPIDER_LOADER_CLASS = "crawler.spiderloader.SitesSpiderLoader"
+COMMANDS_MODULE = "crawler.commands"
+ADDONS = {
+    "crawler.addons.ArchiveAddon": 100,
+    "crawler.addons.DistributedAddon": 200,
+}
+
+
+def _env(name: str, default: Any = None) -> Any:
+    value = os.environ.get(name)
+    return default if value in (None, "") else value
+
+
+# --- where things go -------------------------------------------------------------------------
+DATA_DIR = _env("DATA_DIR", "data")
+WARC_DIR = _env("WARC_DIR")  # default: <DATA_DIR>/warc
+DATABASE_URL = _env("DATABASE_URL")  # default: sqlite:///<DATA_DIR>/articles.db
+SITES_DIR = _env("SITES_DIR")  # default: the built-in spiders/sites
+REDIS_URL = _env("REDIS_URL")  # unset: single process; set: scrapy-redis scheduler + dupefilter
+
+# --- WARC capture ----------------------------------------------------------------------------
+WARC_ENABLED = True
+WARC_MAX_SIZE = int(_env("WARC_MAX_SIZE", 1_000_000_000))
+WARC_PREFIX = _env("WARC_PREFIX", "crawl")
+
+# --- extraction workers ----------------------------------------------------------------------
+EXTRACT_WORKERS = int(_env("EXTRACT_WORKERS", 0))  # 0: one process per core
+EXTRACT_MAX_BODY = int(_env("EXTRACT_MAX_BODY", 20_000_000))
+
+# --- politeness: small government servers ----------------------------------------------------
+CONTACT = _env("CONTACT", "https://github.com/county-news-crawler")
+USER_AGENT = f"countynews/{__version__} (+{CONTACT}; research crawler)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.25
+RANDOMIZE_DOWNLOAD_DELAY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+DOWNLOAD_TIMEOUT = 60
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+# --- pipelines: extract -> normalize -> dedup -> store ---------------------------------------
+ITEM_PIPELINES = {
+    "pipelines.stages.ExtractPipeline": 100,
+    "pipelines.stages.NormalizePipeline": 200,
+    "pipelines.stages.DedupPipeline": 300,
+    "pipelines.stages.StorePipeline": 400,
+}
+EXTENSIONS = {
+    "crawler.extensions.workers.WorkerPool": 0,
+}
+
+LOG_LEVEL = _env("LOG_LEVEL", "INFO")
+FEED_EXPORT_ENCODING = "utf-8"
+
+
+def data_dir(settings: Any) -> Path:
+    """``DATA_DIR`` as a Path (created on first use by the writers, not here)."""
+    return Path(settings.get("DATA_DIR") or "data")
+
+
+def warc_dir(settings: Any) -> Path:
+    """``WARC_DIR``, default ``<DATA_DIR>/warc``."""
+    value = settings.get("WARC_DIR")
+    return Path(value) if value else data_dir(settings) / "warc"
+
+
+def database_url(settings: Any) -> str:
+    """``DATABASE_URL``, default ``sqlite:///<DATA_DIR>/articles.db``."""
+    return settings.get("DATABASE_URL") or f"sqlite:///{data_dir(settings) / 'articles.db'}"

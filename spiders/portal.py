@@ -1,0 +1,135 @@
+"""PortalSpider: link discovery for one portal, driven by its site profile.
+
+List pages (``follow``), sitemaps and feeds lead to article pages (``articles``); article URLs
+become ``Page`` items carrying the raw body and the WARC location of their capture. The spider
+never decodes or parses article HTML: that is the pipelines' job.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from scrapy import Request, Spider
+from scrapy.http import TextResponse
+from scrapy.linkextractors import LinkExtractor
+from scrapy.utils.sitemap import Sitemap
+
+from crawler.items import Page
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
+    from scrapy.http import Response
+
+    from crawler.profiles import SiteProfile
+
+
+def _headers(response: Response) -> list[tuple[str, str]]:
+    return [
+        (key.decode("latin-1"), value.decode("latin-1"))
+        for key, values in response.headers.items()
+        for value in values
+    ]
+
+
+class PortalSpider(Spider):
+    """Crawls one portal from its profile (set as a class attribute by the spider loader).
+
+    Stats: ``spider/list_pages``, ``spider/list_pages/over_limit``, ``spider/articles``.
+    """
+
+    profile: ClassVar[SiteProfile]
+    _link_extractor = LinkExtractor(unique=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.list_pages = 0
+
+    async def start(self) -> AsyncIterator[Request]:
+        for url in self.profile.start_urls:
+            yield Request(url, callback=self.parse_list)
+        for url in self.profile.sitemaps:
+            yield Request(url, callback=self.parse_sitemap)
+        for url in self.profile.feeds:
+            yield Request(url, callback=self.parse_feed)
+
+    # --- requests -------------------------------------------------------------------------
+    def _stat(self, name: str) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(name)
+
+    def article_request(self, url: str) -> Request:
+        return Request(url, callback=self.parse_article)
+
+    def list_request(self, url: str) -> Request | None:
+        limit = self.profile.max_list_pages
+        if limit is not None and self.list_pages >= limit:
+            self._stat("spider/list_pages/over_limit")
+            return None
+        self.list_pages += 1
+        self._stat("spider/list_pages")
+        return Request(url, callback=self.parse_list)
+
+    def requests_for(self, urls: Iterator[str]) -> Iterator[Request]:
+        """Article and list requests for the URLs that match the profile."""
+        for url in urls:
+            if self.profile.is_article(url):
+                yield self.article_request(url)
+            elif self.profile.is_list(url):
+                request = self.list_request(url)
+                if request is not None:
+                    yield request
+
+    def links(self, response: Response) -> Iterator[str]:
+        if not isinstance(response, TextResponse):
+            return
+        if self.profile.encoding:
+            response = response.replace(encoding=self.profile.encoding)
+        for link in self._link_extractor.extract_links(response):
+            yield link.url
+
+    # --- callbacks ------------------------------------------------------------------------
+    def parse_list(self, response: Response) -> Iterator[Request]:
+        yield from self.requests_for(self.links(response))
+
+    def parse_article(self, response: Response) -> Iterator[Page | Request]:
+        self._stat("spider/articles")
+        yield self.page_from(response)
+        yield from self.requests_for(self.links(response))
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        try:
+            sitemap = Sitemap(response.body)
+        except Exception:  # lxml raises several types on non-XML bodies
+            self.logger.warning("Not a sitemap: %s", response.url)
+            return
+        urls = [entry["loc"] for entry in sitemap if "loc" in entry]
+        if sitemap.type == "sitemapindex":
+            for url in urls:
+                yield Request(url, callback=self.parse_sitemap)
+        else:
+            yield from self.requests_for(iter(urls))
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        if not isinstance(response, TextResponse):
+            response = TextResponse(response.url, body=response.body, encoding="utf-8")
+        selector = response.selector
+        selector.remove_namespaces()
+        urls = selector.xpath("//item/link/text() | //entry/link/@href").getall()
+        yield from self.requests_for(response.urljoin(u.strip()) for u in urls if u.strip())
+
+    def page_from(self, response: Response) -> Page:
+        """The item the pipelines receive: raw body, headers and the capture's WARC location."""
+        warc = response.meta.get("warc")
+        fetched = warc["date"] if warc else datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        location = {k: warc[k] for k in ("file", "offset", "length")} if warc else None
+        return Page(
+            url=response.url,
+            body=response.body,
+            headers=_headers(response),
+            status=response.status,
+            site=self.name,
+            fetched=fetched,
+            warc=location,
+        )
