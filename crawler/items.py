@@ -74,7 +74,7 @@ class Article:
 
     Internal fields (stored, not exported): ``extractor_version``, ``charset`` (codec and how it
     was decided), ``flags`` (quality flags such as ``mojibake``), ``minhash`` (the near-duplicate
-    signature, filled by the CPU stage).
+    signature, filled by the CPU stage), ``capture`` (the response's validators for refresh).
     """
 
     id: str
@@ -97,6 +97,7 @@ class Article:
     charset: str | None = None
     flags: list[str] = field(default_factory=list)
     minhash: list[int] | None = None
+    capture: dict[str, Any] | None = None
 
     def export(self) -> dict[str, Any]:
         """The exported record: DESIGN.md's fields, in DESIGN.md's order."""

@@ -44,7 +44,7 @@ class PortalSpider(Spider):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.list_pages = 0
+        self.list_pages: set[str] = set()
 
     async def start(self) -> AsyncIterator[Request]:
         for url in self.profile.start_urls:
@@ -63,11 +63,13 @@ class PortalSpider(Spider):
         return Request(url, callback=self.parse_article)
 
     def list_request(self, url: str) -> Request | None:
+        if url in self.list_pages:
+            return None
         limit = self.profile.max_list_pages
-        if limit is not None and self.list_pages >= limit:
+        if limit is not None and len(self.list_pages) >= limit:
             self._stat("spider/list_pages/over_limit")
             return None
-        self.list_pages += 1
+        self.list_pages.add(url)
         self._stat("spider/list_pages")
         return Request(url, callback=self.parse_list)
 

@@ -1,0 +1,161 @@
+"""``scrapy replay [--all] <warc or dir> ...``: extract -> normalize -> dedup -> store from WARC
+files, with no network. A record whose URL matches a profile's ``articles`` is extracted with
+that profile; with ``--all`` every other HTML response is tried too (site = host name).
+CPU work runs on every core (one ``cpu_stage`` trip per page); dedup and store run here, with the
+same functions the crawl pipelines use.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import Counter
+from itertools import islice
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+from scrapy.spiderloader import get_spider_loader
+
+from crawler.db.repository import record_capture, store_article
+from crawler.db.session import open_database
+from crawler.extensions.workers import make_pool
+from crawler.items import Page, Skip
+from crawler.settings import database_url
+from pipelines import cpu_stage
+from pipelines.dedup.index import assign
+
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Iterator
+
+    from crawler.profiles import SiteProfile
+
+BATCH = 64
+
+
+def _is_html(headers: list[tuple[str, str]], body: bytes) -> bool:
+    for key, value in headers:
+        if key.lower() == "content-type":
+            return "html" in value.lower()
+    return body.lstrip()[:1] == b"<"
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+    requires_crawler_process = False
+
+    def syntax(self) -> str:
+        return "[--all] <warc or dir> ..."
+
+    def short_desc(self) -> str:
+        return "Re-extract and store articles from WARC files (no network)"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument(
+            "--all", action="store_true", help="also try every HTML response no profile matches"
+        )
+
+    def pages(
+        self, paths: list[str], profiles: dict[str, SiteProfile], opts: argparse.Namespace
+    ) -> Iterator[tuple[Page, SiteProfile | None]]:
+        from archive import iter_captures
+
+        for capture in iter_captures(paths, self.read_stats):
+            if capture.record_type != "response" or capture.status != 200:
+                self.counts["replay/skip/not_ok_response"] += 1
+                continue
+            profile = next((p for p in profiles.values() if p.is_article(capture.url)), None)
+            if profile is None and not (opts.all and _is_html(capture.headers, capture.body)):
+                self.counts["replay/skip/not_article"] += 1
+                continue
+            site = profile.id if profile else (urlsplit(capture.url).hostname or "")
+            page = Page(
+                url=capture.url,
+                body=capture.body,
+                headers=capture.headers,
+                status=capture.status,
+                site=site,
+                fetched=capture.date,
+                warc={"file": capture.file, "offset": capture.offset, "length": capture.length},
+            )
+            yield page, profile
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if not args:
+            raise UsageError("give WARC files or folders")
+        assert self.settings is not None
+        loader = get_spider_loader(self.settings)
+        profiles: dict[str, SiteProfile] = getattr(loader, "profiles", {})
+        site_names = {pid: p.name for pid, p in profiles.items()}
+        from archive import ReadStats
+
+        self.read_stats = ReadStats()
+        self.counts: Counter[str] = Counter()
+        factory = open_database(database_url(self.settings))
+        workers = self.settings.getint("EXTRACT_WORKERS", 0)
+        pool = make_pool(max(0, workers))
+        started = last_report = time.monotonic()
+        stream = self.pages(args, profiles, opts)
+        try:
+            with factory() as session:
+                while batch := list(islice(stream, BATCH)):
+                    pages = [page for page, _ in batch]
+                    results = pool.map(cpu_stage, pages, [p for _, p in batch])
+                    for page, result in zip(pages, results, strict=True):
+                        self.ingest(session, page, result, site_names)
+                    if time.monotonic() - last_report > 5:
+                        last_report = time.monotonic()
+                        self.progress(started)
+        finally:
+            pool.shutdown(cancel_futures=True)
+        self.progress(started, final=True)
+
+    def ingest(self, session, page: Page, result: Page | Skip, site_names: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+        if isinstance(result, Skip):
+            self.counts[f"extract/skip/{result.reason}"] += 1
+            return
+        article = result
+        try:
+            kind = assign(session, article, site_names)
+            outcome = store_article(session, article)
+            record_capture(
+                session,
+                {
+                    "url": page.url,
+                    "site": page.site,
+                    "status": page.status,
+                    "etag": page.header("ETag"),
+                    "last_modified": page.header("Last-Modified"),
+                    "fetched": page.fetched,
+                    "article_id": article.id,
+                    "warc_file": page.warc["file"] if page.warc else None,
+                    "warc_offset": page.warc["offset"] if page.warc else None,
+                    "warc_length": page.warc["length"] if page.warc else None,
+                },
+            )
+            session.commit()
+        except Exception as exc:
+            session.rollback()
+            self.counts["store/error"] += 1
+            print(f"cannot store {page.url}: {exc!r}", file=sys.stderr)
+            return
+        self.counts[f"dedup/{kind}"] += 1
+        self.counts[f"store/{outcome}"] += 1
+
+    def progress(self, started: float, final: bool = False) -> None:
+        stats = self.read_stats
+        elapsed = time.monotonic() - started
+        stored = sum(v for k, v in self.counts.items() if k.startswith("store/") and k != "store/error")
+        line = (
+            f"{'replayed' if final else 'replaying'}: {stats.records} records, "
+            f"{stored} articles stored, {elapsed:.1f}s ({stored / max(elapsed, 1e-9):.1f}/s)"
+        )
+        print(line, file=sys.stderr)
+        if final:
+            for key, value in sorted((self.counts + stats.skipped).items()):
+                print(f"  {key}: {value}", file=sys.stderr)
+            for message in stats.errors:
+                print(f"  damaged: {message}", file=sys.stderr)

@@ -1,0 +1,59 @@
+"""WorkerPool: the one process pool of a crawl, so trafilatura and OpenCC never run on the
+reactor thread. Pipelines find it with ``crawler.get_extension(WorkerPool)``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+from concurrent.futures import Executor, ProcessPoolExecutor
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from scrapy import signals
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from scrapy.crawler import Crawler
+
+T = TypeVar("T")
+
+
+def make_pool(workers: int = 0) -> Executor:
+    """A process pool of ``workers`` processes (0: one per core), started by forkserver so
+    workers never inherit the reactor or open WARC files."""
+    count = workers or os.cpu_count() or 1
+    context = multiprocessing.get_context("forkserver")
+    return ProcessPoolExecutor(max_workers=count, mp_context=context)
+
+
+class WorkerPool:
+    """Runs CPU-bound functions in worker processes.
+
+    Settings: ``EXTRACT_WORKERS`` (0: one per core; -1: run in the reactor thread, for debugging).
+    """
+
+    def __init__(self, workers: int = 0) -> None:
+        self.workers = workers
+        self._pool: Executor | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WorkerPool:
+        ext = cls(crawler.settings.getint("EXTRACT_WORKERS", 0))
+        crawler.signals.connect(ext.close, signal=signals.spider_closed)
+        return ext
+
+    async def run(self, func: Callable[..., T], *args: Any) -> T:
+        """``func(*args)`` in a worker process (inline when ``EXTRACT_WORKERS`` is -1)."""
+        if self.workers < 0:
+            return func(*args)
+        if self._pool is None:
+            self._pool = make_pool(self.workers)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool, func, *args)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None

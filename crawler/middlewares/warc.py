@@ -1,0 +1,145 @@
+"""WarcCaptureMiddleware: every request and response, as received, into WARC files.
+
+Registered by ``crawler.addons.ArchiveAddon`` next to the downloader (see the priority there),
+so it sees the body before decompression and every redirect, 404 and robots.txt answer. It
+never changes the request or the response; it puts the response record's location into
+``request.meta["warc"]`` for the spider to copy into the ``Page``.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
+
+from scrapy import signals
+from scrapy.exceptions import IgnoreRequest
+from twisted.internet.error import ConnectionRefusedError as TxConnectionRefused
+
+from archive import HttpRequestData, HttpResponseData, WarcWriter, recover
+from crawler import __version__
+from crawler.settings import warc_dir
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+
+logger = logging.getLogger(__name__)
+
+
+def _headers(headers: Any) -> list[tuple[str, str]]:
+    return [
+        (key.decode("latin-1"), value.decode("latin-1"))
+        for key, values in headers.items()
+        for value in values
+    ]
+
+
+def request_data(request: Request) -> HttpRequestData:
+    headers = _headers(request.headers)
+    if not any(k.lower() == "host" for k, _ in headers):
+        from urllib.parse import urlsplit
+
+        headers.insert(0, ("Host", urlsplit(request.url).netloc))
+    return HttpRequestData(
+        method=request.method, url=request.url, headers=headers, body=request.body or b""
+    )
+
+
+def response_data(response: Response) -> HttpResponseData:
+    ip = getattr(response, "ip_address", None)
+    return HttpResponseData(
+        url=response.url,
+        status=response.status,
+        headers=_headers(response.headers),
+        body=response.body,
+        protocol=response.protocol or "HTTP/1.1",
+        ip_address=str(ip) if ip is not None else None,
+    )
+
+
+class WarcCaptureMiddleware:
+    """Writes warcinfo, request and response records (revisit for a 304) with ``archive``.
+
+    Settings: ``WARC_ENABLED``, ``WARC_DIR`` (default ``<DATA_DIR>/warc``), ``WARC_PREFIX``,
+    ``WARC_MAX_SIZE``. Stats: ``warc/records``, ``warc/bytes``, ``warc/revisit``,
+    ``warc/request_only``.
+    """
+
+    def __init__(self, crawler: Crawler, directory: str, prefix: str, max_size: int) -> None:
+        self.crawler = crawler
+        self.directory, self.prefix, self.max_size = directory, prefix, max_size
+        self.writer: WarcWriter | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WarcCaptureMiddleware:
+        settings = crawler.settings
+        mw = cls(
+            crawler,
+            str(warc_dir(settings)),
+            settings.get("WARC_PREFIX", "crawl"),
+            settings.getint("WARC_MAX_SIZE", 1_000_000_000),
+        )
+        crawler.signals.connect(mw.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
+        return mw
+
+    def spider_opened(self) -> None:
+        for path in recover(self.directory):
+            logger.warning("Repaired WARC left open by an interrupted crawl: %s", path)
+        spider = self.crawler.spider
+        settings = self.crawler.settings
+        info = {
+            "software": f"countynews/{__version__} (Scrapy)",
+            "hostname": socket.gethostname(),
+            "operator": settings.get("CONTACT", ""),
+            "http-header-user-agent": settings.get("USER_AGENT", ""),
+            "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
+            "isPartOf": getattr(spider, "name", ""),
+            "format": "WARC File Format 1.1",
+            "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
+        }
+        prefix = f"{self.prefix}-{getattr(spider, 'name', 'crawl')}"
+        self.writer = WarcWriter(self.directory, prefix=prefix, max_size=self.max_size, info=info)
+
+    def spider_closed(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+
+    def _count(self, key: str, value: int = 1) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(key, value)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if self.writer is None or "cached" in response.flags:
+            return response
+        req, resp = request_data(request), response_data(response)
+        if response.status == HTTPStatus.NOT_MODIFIED and "refresh_of" in request.meta:
+            known = request.meta["refresh_of"]
+            ref = self.writer.write_revisit(
+                req, resp, refers_to_uri=known["url"], refers_to_date=known["date"]
+            )
+            self._count("warc/revisit")
+        else:
+            ref = self.writer.write_exchange(req, resp)
+        request.meta["warc"] = {
+            "file": ref.file,
+            "offset": ref.offset,
+            "length": ref.length,
+            "record_id": ref.record_id,
+            "date": ref.date,
+        }
+        self._count("warc/records", 2)
+        self._count("warc/bytes", ref.length)
+        return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        if self.writer is None or isinstance(exception, IgnoreRequest):
+            return
+        self.writer.write_request_only(request_data(request))
+        self._count("warc/request_only")
+        if not isinstance(exception, TxConnectionRefused):
+            logger.debug("Fetch failed, request archived: %s (%r)", request.url, exception)

@@ -1,0 +1,97 @@
+"""Storage and the persistent duplicate index, on SQLite and (when it runs) PostgreSQL."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from crawler.db.repository import iter_articles, store_article, versions
+from crawler.db.session import open_database
+from crawler.items import Article
+from pipelines.dedup.hashing import content_hash, minhash
+from pipelines.dedup.index import assign
+
+PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+STORY = (
+    "嵊州市委常委会会议暨市疫情防控工作领导小组会议召开，会议传达学习了上级有关会议精神。"
+    "会议强调，要统筹推进疫情防控和经济社会发展工作，全力以赴做好复工复产各项工作。"
+    "各地各部门要压实责任，细化措施，确保各项工作落到实处，为全年目标任务完成打下坚实基础。"
+)
+OTHER = "红安县召开春季农业生产工作会议，部署春耕备耕、农资供应和农田水利建设等重点工作任务。"
+
+
+def _postgres_available() -> bool:
+    try:
+        with create_engine(PG_ADMIN).connect():
+            return True
+    except Exception:
+        return False
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def factory(request, tmp_path):
+    if request.param == "sqlite":
+        yield open_database(f"sqlite:///{tmp_path / 'a.db'}")
+        return
+    if not _postgres_available():
+        pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    made = open_database(f"postgresql://postgres@127.0.0.1:5432/{name}")
+    yield made
+    made.kw["bind"].dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
+
+
+def article(aid: str, body: str, site: str = "a", published: str | None = None, **kw) -> Article:
+    return Article(
+        id=aid, url=f"http://{site}.test/{aid}.html", site=site, title="标题", text=body,
+        content_hash=content_hash(body), minhash=minhash(body), published=published, **kw,
+    )  # fmt: skip
+
+
+def ingest(session, art):
+    kind = assign(session, art)
+    outcome = store_article(session, art)
+    session.commit()
+    return kind, outcome
+
+
+def test_store_new_unchanged_changed_keeps_versions(factory):
+    with factory() as session:
+        assert ingest(session, article("a1", STORY))[1] == "new"
+        assert ingest(session, article("a1", STORY))[1] == "unchanged"
+        assert ingest(session, article("a1", STORY + "新增一句。"))[1] == "changed"
+        old = versions(session, "a1")
+        assert [v["text"] for v in old] == [STORY]
+        stored = list(iter_articles(session))
+        assert [a.text for a in stored] == [STORY + "新增一句。"]
+
+
+def test_exact_copy_points_to_the_earliest_published(factory):
+    with factory() as session:
+        ingest(session, article("b2", STORY, site="b", published="2020-02-26"))
+        assert ingest(session, article("a1", STORY, published="2020-02-25"))[0] == "exact"
+        ingest(session, article("c3", OTHER, site="c"))
+        rows = {a.id: a for a in iter_articles(session)}
+    assert rows["a1"].duplicate_of is None
+    assert rows["b2"].duplicate_of == "a1"
+    assert rows["a1"].cluster == rows["b2"].cluster
+    assert rows["c3"].cluster != rows["a1"].cluster and rows["c3"].duplicate_of is None
+
+
+def test_near_copy_joins_the_cluster_across_sessions(factory):
+    edited = STORY.replace("全力以赴", "全力") + "来源：宿豫区融媒体中心。"
+    with factory() as session:
+        ingest(session, article("a1", STORY, published="2020-02-25T08:00:00+08:00"))
+    with factory() as session:  # a later run sees the index of the earlier one
+        kind, _ = ingest(session, article("d4", edited, site="d", published="2020-02-25T10:00:00+08:00"))
+        rows = {a.id: a for a in iter_articles(session)}
+    assert kind == "near"
+    assert rows["d4"].duplicate_of == "a1"
+    assert rows["d4"].cluster == rows["a1"].cluster
