@@ -72,6 +72,12 @@ ITEM_PIPELINES = {
     "pipelines.stages.DedupPipeline": 300,
     "pipelines.stages.StorePipeline": 400,
 }
+# --- refresh: conditional GET, stop paging at known articles (active in `scrapy refresh`) ---
+DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.refresh.ConditionalGetMiddleware": 580}
+SPIDER_MIDDLEWARES = {"crawler.middlewares.refresh.KnownArticlesMiddleware": 800}
+REFRESH_KNOWN_PAGES = int(_env("REFRESH_KNOWN_PAGES", 1))  # list pages of known articles beyond the first
+REFRESH_REVISIT_KNOWN = True  # conditional GET for every known article, so edits are found
+
 EXTENSIONS = {
     "crawler.extensions.workers.WorkerPool": 0,
 }

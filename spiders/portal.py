@@ -48,7 +48,7 @@ class PortalSpider(Spider):
 
     async def start(self) -> AsyncIterator[Request]:
         for url in self.profile.start_urls:
-            yield Request(url, callback=self.parse_list)
+            yield Request(url, callback=self.parse_list, meta={"kind": "list"})
         for url in self.profile.sitemaps:
             yield Request(url, callback=self.parse_sitemap)
         for url in self.profile.feeds:
@@ -60,7 +60,7 @@ class PortalSpider(Spider):
             self.crawler.stats.inc_value(name)
 
     def article_request(self, url: str) -> Request:
-        return Request(url, callback=self.parse_article)
+        return Request(url, callback=self.parse_article, meta={"kind": "article"})
 
     def list_request(self, url: str) -> Request | None:
         if url in self.list_pages:
@@ -71,7 +71,7 @@ class PortalSpider(Spider):
             return None
         self.list_pages.add(url)
         self._stat("spider/list_pages")
-        return Request(url, callback=self.parse_list)
+        return Request(url, callback=self.parse_list, meta={"kind": "list"})
 
     def requests_for(self, urls: Iterator[str]) -> Iterator[Request]:
         """Article and list requests for the URLs that match the profile."""

@@ -24,7 +24,7 @@ from crawler.extensions.workers import make_pool
 from crawler.items import Page, Skip
 from crawler.settings import database_url
 from pipelines import cpu_stage
-from pipelines.dedup.index import assign
+from pipelines.dedup.index import assign, index_signature
 
 if TYPE_CHECKING:
     import argparse
@@ -120,6 +120,7 @@ class Command(ScrapyCommand):
         article = result
         try:
             kind = assign(session, article, site_names)
+            index_signature(session, article)
             outcome = store_article(session, article)
             record_capture(
                 session,

@@ -67,10 +67,16 @@ def index_signature(session: Session, article: Article) -> None:
 def assign(session: Session, article: Article, site_names: dict[str, str] | None = None) -> str:
     """Find the article's copies, choose the canonical one, update the whole cluster.
 
-    Returns ``unique``, ``exact`` or ``near``: what this article turned out to be. Must run
-    before the article itself is stored (its row, if any, is still the previous version).
+    Returns ``unique``, ``exact`` or ``near``: what this article turned out to be. Reads only:
+    the changed cluster members stay pending in the session until the store step writes them,
+    the article's signature (:func:`index_signature`) and the article itself, and commits, so
+    every write of one article happens in one short transaction.
     """
-    site_names = site_names or {}
+    with session.no_autoflush:
+        return _assign(session, article, site_names or {})
+
+
+def _assign(session: Session, article: Article, site_names: dict[str, str]) -> str:
     exact: set[str] = set()
     if article.content_hash:
         exact = set(
@@ -81,7 +87,6 @@ def assign(session: Session, article: Article, site_names: dict[str, str] | None
             )
         )
     near = _near_ids(session, article) - exact
-    index_signature(session, article)
     matched = exact | near
     if not matched:
         article.cluster, article.duplicate_of = canonical.cluster_id([article.id]), None

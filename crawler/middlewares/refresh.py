@@ -1,0 +1,134 @@
+"""Refresh: conditional GET for known pages and a stop to list paging at known articles.
+
+Both middlewares act only when the spider runs as a refresh (``scrapy refresh`` sets the spider
+argument ``run_kind="refresh"``); a plain ``scrapy crawl`` fetches everything.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from scrapy import Request
+from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
+from sqlalchemy import select
+
+from crawler.db.models import CaptureRow
+from crawler.db.session import open_database
+from crawler.settings import database_url
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+
+logger = logging.getLogger(__name__)
+
+
+def is_refresh(crawler: Crawler) -> bool:
+    return getattr(crawler.spider, "run_kind", "crawl") == "refresh"
+
+
+def known_captures(crawler: Crawler) -> dict[str, dict[str, Any]]:
+    """The stored article captures of the spider's site: URL -> validators and capture date."""
+    cache = crawler.__dict__.setdefault("_countynews_known", {})
+    if "captures" not in cache:
+        factory = open_database(database_url(crawler.settings))
+        site = getattr(crawler.spider, "name", "")
+        with factory() as session:
+            rows = session.scalars(
+                select(CaptureRow).where(
+                    CaptureRow.site == site,
+                    CaptureRow.article_id.is_not(None),
+                    CaptureRow.status == 200,
+                )
+            )
+            cache["captures"] = {
+                row.url: {"etag": row.etag, "last_modified": row.last_modified,
+                          "fetched": row.fetched}
+                for row in rows
+            }  # fmt: skip
+        factory.kw["bind"].dispose()
+    return cache["captures"]
+
+
+class ConditionalGetMiddleware:
+    """Adds If-None-Match / If-Modified-Since to requests for known article pages.
+
+    A 304 answer is archived as a revisit record by the WARC capture middleware (it reads
+    ``request.meta["refresh_of"]``) and then dropped by Scrapy's HttpErrorMiddleware: nothing
+    to extract. Stats: ``refresh/conditional``, ``refresh/not_modified``.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ConditionalGetMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        if not is_refresh(self.crawler) or request.meta.get("kind") != "article":
+            return
+        known = known_captures(self.crawler).get(request.url)
+        if not known or not (known["etag"] or known["last_modified"]):
+            return
+        if known["etag"]:
+            request.headers.setdefault(b"If-None-Match", known["etag"])
+        if known["last_modified"]:
+            request.headers.setdefault(b"If-Modified-Since", known["last_modified"])
+        request.meta["refresh_of"] = {"url": request.url, "date": known["fetched"]}
+        self.crawler.stats.inc_value("refresh/conditional")
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if response.status == 304 and "refresh_of" in request.meta:
+            self.crawler.stats.inc_value("refresh/not_modified")
+        return response
+
+
+class KnownArticlesMiddleware(BaseSpiderMiddleware):
+    """Revisits every known article (so edits are found) and stops list paging once list pages
+    hold only known articles, ``REFRESH_KNOWN_PAGES`` pages beyond the first such page.
+
+    Settings: ``REFRESH_KNOWN_PAGES`` (default 1), ``REFRESH_REVISIT_KNOWN`` (default True).
+    Stats: ``refresh/known_list_pages``, ``refresh/paging_stopped``.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.margin = crawler.settings.getint("REFRESH_KNOWN_PAGES", 1)
+        self.revisit = crawler.settings.getbool("REFRESH_REVISIT_KNOWN", True)
+        self.known_pages = 0
+
+    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        async for request in start:
+            yield request
+        if not (is_refresh(self.crawler) and self.revisit):
+            return
+        spider = self.crawler.spider
+        for url in sorted(known_captures(self.crawler)):
+            yield spider.article_request(url)
+
+    async def process_spider_output_async(
+        self, response: Response, result: AsyncIterator[Any]
+    ) -> AsyncIterator[Any]:
+        if not is_refresh(self.crawler) or response.meta.get("kind") != "list":
+            async for item in result:
+                yield item
+            return
+        output = [item async for item in result]
+        articles = [o for o in output if isinstance(o, Request) and o.meta.get("kind") == "article"]
+        known = known_captures(self.crawler)
+        if articles and all(r.url in known for r in articles):
+            self.known_pages += 1
+            self.crawler.stats.inc_value("refresh/known_list_pages")
+        stop = self.known_pages > self.margin and all(r.url in known for r in articles)
+        for item in output:
+            if stop and isinstance(item, Request) and item.meta.get("kind") == "list":
+                self.crawler.stats.inc_value("refresh/paging_stopped")
+                continue
+            yield item
+
+    def process_spider_output(self, response: Response, result: Any) -> Any:
+        yield from result
