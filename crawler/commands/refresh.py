@@ -1,0 +1,77 @@
+"""``scrapy refresh [<id> ...]``: incremental crawl of all (or the named) portals.
+
+Known article pages are asked for with If-None-Match / If-Modified-Since (an unchanged page is
+archived as a revisit record), list paging stops at known articles, new articles are fetched,
+and an edited article is stored as a new version. A summary per site is printed at the end.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from scrapy.commands import BaseRunSpiderCommand
+from scrapy.exceptions import UsageError
+from scrapy.spiderloader import get_spider_loader
+from sqlalchemy import select
+
+from crawler.db.models import CrawlRunRow
+from crawler.db.session import open_database
+from crawler.settings import database_url
+
+if TYPE_CHECKING:
+    import argparse
+
+COLUMNS = ("fetched", "not_modified", "new", "changed", "duplicates", "errors")
+
+
+def summary_table(runs: list[CrawlRunRow]) -> str:
+    """The per-site figures of ``runs`` as an aligned text table."""
+    head = f"{'site':<20}" + "".join(f"{c:>13}" for c in COLUMNS)
+    lines = [head]
+    for run in runs:
+        lines.append(f"{run.site:<20}" + "".join(f"{run.figures.get(c, 0):>13}" for c in COLUMNS))
+        for flag in run.figures.get("drift", []):
+            lines.append(f"  DRIFT {run.site}: {flag}")
+    return "\n".join(lines)
+
+
+class Command(BaseRunSpiderCommand):
+    requires_project = True
+
+    def syntax(self) -> str:
+        return "[<id> ...]"
+
+    def short_desc(self) -> str:
+        return "Incremental crawl of all (or the named) portals"
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.settings is not None
+        assert self.crawler_process is not None
+        loader = get_spider_loader(self.settings)
+        errors = getattr(loader, "errors", {})
+        names = args or sorted(loader.list())
+        for name in names:
+            if name in errors:
+                print(f"Refused: {errors[name]}. Nothing was crawled.", file=sys.stderr)
+                self.exitcode = 2
+                return
+            if name not in loader.list():
+                raise UsageError(f"unknown site {name!r}; `scrapy list` shows the sites")
+        started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        for name in names:
+            self.crawler_process.crawl(name, run_kind="refresh", **opts.spargs)
+        self.crawler_process.start()
+        factory = open_database(database_url(self.settings))
+        with factory() as session:
+            runs = list(
+                session.scalars(
+                    select(CrawlRunRow)
+                    .where(CrawlRunRow.started >= started, CrawlRunRow.site.in_(names))
+                    .order_by(CrawlRunRow.site)
+                )
+            )
+        print(summary_table(runs))
+        if self.crawler_process.bootstrap_failed:
+            self.exitcode = 1
