@@ -21,7 +21,7 @@ from scrapy.spiderloader import get_spider_loader
 from crawler.db.repository import record_capture, store_article
 from crawler.db.session import open_database
 from crawler.extensions.workers import make_pool
-from crawler.items import Page, Skip
+from crawler.items import Article, Page, Skip
 from crawler.settings import database_url
 from pipelines import cpu_stage
 from pipelines.dedup.index import assign, index_signature
@@ -29,6 +29,8 @@ from pipelines.dedup.index import assign, index_signature
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Iterator
+
+    from sqlalchemy.orm import Session
 
     from crawler.profiles import SiteProfile
 
@@ -42,12 +44,61 @@ def _is_html(headers: list[tuple[str, str]], body: bytes) -> bool:
     return body.lstrip()[:1] == b"<"
 
 
+DIFF_FIELDS = (
+    "title", "published", "author", "source", "editor", "text", "text_original", "script",
+)  # fmt: skip
+
+
+def diff_report(session: Session, fresh: dict[str, Article], files: set[str]) -> str:
+    """What storing ``fresh`` would change, per site: articles added or lost, fields changed.
+
+    "Lost" are stored articles whose response record is in the replayed files but which the
+    extractor no longer produces.
+    """
+    from sqlalchemy import select
+
+    from crawler.db.models import ArticleRow
+
+    rows = {
+        row.id: row
+        for row in session.scalars(select(ArticleRow).where(ArticleRow.warc_file.in_(files)))
+    }
+    for row in session.scalars(select(ArticleRow).where(ArticleRow.id.in_(list(fresh)))):
+        rows[row.id] = row
+    table: dict[str, Counter[str]] = {}
+    for aid, article in fresh.items():
+        counts = table.setdefault(article.site, Counter())
+        row = rows.get(aid)
+        if row is None:
+            counts["added"] += 1
+            continue
+        changed = [f for f in DIFF_FIELDS if getattr(row, f) != getattr(article, f)]
+        counts["changed"] += bool(changed)
+        counts["same"] += not changed
+        for name in changed:
+            counts[f"field/{name}"] += 1
+    for aid, row in rows.items():
+        if aid not in fresh:
+            table.setdefault(row.site, Counter())["lost"] += 1
+    lines = ["site                 added   lost  changed   same  fields changed"]
+    for site, c in sorted(table.items()):
+        fields = ", ".join(
+            f"{k.removeprefix('field/')} {v}"
+            for k, v in sorted(c.items())
+            if k.startswith("field/")
+        )
+        lines.append(
+            f"{site:<20} {c['added']:>5} {c['lost']:>6} {c['changed']:>8} {c['same']:>6}  {fields}"
+        )
+    return "\n".join(lines)
+
+
 class Command(ScrapyCommand):
     requires_project = True
     requires_crawler_process = False
 
     def syntax(self) -> str:
-        return "[--all] <warc or dir> ..."
+        return "[--all] [--diff] <warc or dir> ..."
 
     def short_desc(self) -> str:
         return "Re-extract and store articles from WARC files (no network)"
@@ -56,6 +107,11 @@ class Command(ScrapyCommand):
         super().add_options(parser)
         parser.add_argument(
             "--all", action="store_true", help="also try every HTML response no profile matches"
+        )
+        parser.add_argument(
+            "--diff",
+            action="store_true",
+            help="report what re-extraction changes against the stored articles; store nothing",
         )
 
     def pages(
@@ -71,6 +127,7 @@ class Command(ScrapyCommand):
             if profile is None and not (opts.all and _is_html(capture.headers, capture.body)):
                 self.counts["replay/skip/not_article"] += 1
                 continue
+            self.replayed_files.add(capture.file)
             site = profile.id if profile else (urlsplit(capture.url).hostname or "")
             page = Page(
                 url=capture.url,
@@ -93,6 +150,7 @@ class Command(ScrapyCommand):
         from archive import ReadStats
 
         self.read_stats = ReadStats()
+        self.replayed_files: set[str] = set()
         self.counts: Counter[str] = Counter()
         factory = open_database(database_url(self.settings))
         workers = self.settings.getint("EXTRACT_WORKERS", 0)
@@ -101,14 +159,23 @@ class Command(ScrapyCommand):
         stream = self.pages(args, profiles, opts)
         try:
             with factory() as session:
+                fresh: dict[str, Article] = {}
                 while batch := list(islice(stream, BATCH)):
                     pages = [page for page, _ in batch]
                     results = pool.map(cpu_stage, pages, [p for _, p in batch])
                     for page, result in zip(pages, results, strict=True):
-                        self.ingest(session, page, result, site_names)
+                        if opts.diff:
+                            if isinstance(result, Skip):
+                                self.counts[f"extract/skip/{result.reason}"] += 1
+                            else:
+                                fresh[result.id] = result
+                        else:
+                            self.ingest(session, page, result, site_names)
                     if time.monotonic() - last_report > 5:
                         last_report = time.monotonic()
                         self.progress(started)
+                if opts.diff:
+                    print(diff_report(session, fresh, self.replayed_files))
         finally:
             pool.shutdown(cancel_futures=True)
         self.progress(started, final=True)
@@ -149,7 +216,9 @@ class Command(ScrapyCommand):
     def progress(self, started: float, final: bool = False) -> None:
         stats = self.read_stats
         elapsed = time.monotonic() - started
-        stored = sum(v for k, v in self.counts.items() if k.startswith("store/") and k != "store/error")
+        stored = sum(
+            v for k, v in self.counts.items() if k.startswith("store/") and k != "store/error"
+        )
         line = (
             f"{'replayed' if final else 'replaying'}: {stats.records} records, "
             f"{stored} articles stored, {elapsed:.1f}s ({stored / max(elapsed, 1e-9):.1f}/s)"

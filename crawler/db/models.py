@@ -86,7 +86,10 @@ class BandRow(Base):
     """LSH band keys: two articles sharing a key are near-duplicate candidates."""
 
     __tablename__ = "signature_bands"
-    __table_args__ = (Index("ix_signature_bands_band", "band"),)
+    __table_args__ = (
+        Index("ix_signature_bands_band", "band"),
+        Index("ix_signature_bands_article_id", "article_id"),
+    )
 
     band: Mapped[str] = mapped_column(String(64), primary_key=True)
     article_id: Mapped[str] = mapped_column(String(32), primary_key=True)

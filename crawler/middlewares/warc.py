@@ -19,7 +19,7 @@ from twisted.internet.error import ConnectionRefusedError as TxConnectionRefused
 
 from archive import HttpRequestData, HttpResponseData, WarcWriter, recover
 from crawler import __version__
-from crawler.settings import warc_dir
+from crawler.settings import data_dir, warc_dir
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -60,11 +60,42 @@ def response_data(response: Response) -> HttpResponseData:
     )
 
 
+def update_index(warc_files: list[Any], index_path: str) -> int:
+    """Index this crawl's WARC files (one ``indexes/<warc>.cdxj`` each) and merge every such
+    part into ``index.cdxj``, under a lock so concurrent crawls of one DATA_DIR don't clash."""
+    import fcntl
+    import heapq
+    import os
+    from pathlib import Path
+
+    from archive.cdxj import write_cdxj
+
+    index = Path(index_path)
+    parts_dir = index.parent / "indexes"
+    parts_dir.mkdir(parents=True, exist_ok=True)
+    for warc in warc_files:
+        write_cdxj([warc], parts_dir / f"{Path(warc).name}.cdxj")
+    with open(index.with_name(index.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        parts = [p.open(encoding="utf-8") for p in sorted(parts_dir.glob("*.cdxj"))]
+        tmp = index.with_name(f"{index.name}.{os.getpid()}.tmp")
+        count = 0
+        with tmp.open("w", encoding="utf-8") as out:
+            for line in heapq.merge(*parts):
+                if line.strip() and not line.startswith("!"):
+                    out.write(line)
+                    count += 1
+        for part in parts:
+            part.close()
+        os.replace(tmp, index)
+    return count
+
+
 class WarcCaptureMiddleware:
     """Writes warcinfo, request and response records (revisit for a 304) with ``archive``.
 
     Settings: ``WARC_ENABLED``, ``WARC_DIR`` (default ``<DATA_DIR>/warc``), ``WARC_PREFIX``,
-    ``WARC_MAX_SIZE``. Stats: ``warc/records``, ``warc/bytes``, ``warc/revisit``,
+    ``WARC_MAX_SIZE``, ``WARC_CDXJ`` (rebuild ``<DATA_DIR>/index.cdxj`` when the crawl closes). Stats: ``warc/records``, ``warc/bytes``, ``warc/revisit``,
     ``warc/request_only``.
     """
 
@@ -72,6 +103,7 @@ class WarcCaptureMiddleware:
         self.crawler = crawler
         self.directory, self.prefix, self.max_size = directory, prefix, max_size
         self.writer: WarcWriter | None = None
+        self.index_path: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcCaptureMiddleware:
@@ -82,6 +114,8 @@ class WarcCaptureMiddleware:
             settings.get("WARC_PREFIX", "crawl"),
             settings.getint("WARC_MAX_SIZE", 1_000_000_000),
         )
+        if settings.getbool("WARC_CDXJ", True):
+            mw.index_path = str(data_dir(settings) / "index.cdxj")
         crawler.signals.connect(mw.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
         return mw
@@ -105,9 +139,18 @@ class WarcCaptureMiddleware:
         self.writer = WarcWriter(self.directory, prefix=prefix, max_size=self.max_size, info=info)
 
     def spider_closed(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-            self.writer = None
+        if self.writer is None:
+            return
+        self.writer.close()
+        self.writer_files = list(self.writer.files)
+        self.writer = None
+        if self.index_path:
+            try:
+                lines = update_index(self.writer_files, self.index_path)
+            except Exception as exc:  # the index can be rebuilt; the WARCs are what matter
+                logger.error("Could not update the CDXJ index %s: %r", self.index_path, exc)
+            else:
+                logger.info("CDXJ index %s: %d captures", self.index_path, lines)
 
     def _count(self, key: str, value: int = 1) -> None:
         if self.crawler.stats is not None:
