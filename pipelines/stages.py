@@ -13,15 +13,17 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem
+from sqlalchemy import select
 
 from crawler.db.models import CrawlRunRow
 from crawler.db.repository import record_capture, store_article
 from crawler.db.session import open_database
+from crawler.extensions.drift import drift_flags, quality_keys, shares
 from crawler.extensions.workers import WorkerPool
 from crawler.items import Article, Page, Skip
 from crawler.settings import database_url
 from pipelines import cpu_stage
-from pipelines.dedup.index import assign
+from pipelines.dedup.index import assign, index_signature
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -129,6 +131,7 @@ class StorePipeline(_DatabaseStage):
         if not isinstance(item, Article):
             return item
         try:
+            index_signature(self.session, item)
             outcome = store_article(self.session, item)
             if item.capture:
                 warc = item.warc or {}
@@ -149,6 +152,9 @@ class StorePipeline(_DatabaseStage):
             logger.exception("Could not store %s", item.url)
             raise DropItem(f"store failed for {item.url}") from None
         self.inc(f"store/{outcome}")
+        if outcome != "unchanged":
+            for key in quality_keys(item.title, item.published, item.text):
+                self.inc(key)
         return item
 
     def close_spider(self) -> None:
@@ -163,9 +169,20 @@ class StorePipeline(_DatabaseStage):
             + stats.get("downloader/exception_count", 0),
         }
         spider = self.crawler.spider
+        site = getattr(spider, "name", "?")
+        figures["quality"] = shares(stats)
+        earlier = self.session.scalars(
+            select(CrawlRunRow.figures)
+            .where(CrawlRunRow.site == site)
+            .order_by(CrawlRunRow.pk.desc())
+            .limit(10)
+        )
+        figures["drift"] = drift_flags(figures["quality"], [f.get("quality") for f in earlier])
+        for flag in figures["drift"]:
+            logger.warning("Template drift on %s? %s", site, flag)
         self.session.add(
             CrawlRunRow(
-                site=getattr(spider, "name", "?"),
+                site=site,
                 kind=getattr(spider, "run_kind", "crawl"),
                 started=self.shared["started"],
                 finished=_now(),

@@ -1,0 +1,111 @@
+"""Extract: ``Page`` (+ optional ``SiteProfile``) -> ``Article`` or ``Skip``. Pure, no Scrapy.
+
+The page is decoded once (charset.py), parsed once (document.py) and handed to each field
+module. Order of trust for every field: the profile's selector > what the page prints near the
+title (info line) > meta tags > URL > library heuristics (trafilatura body, htmldate date).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import TYPE_CHECKING
+
+from crawler.items import Article, Page, Skip
+
+from . import charset
+from .body import extract_body
+from .dates import extract_published
+from .document import find_info, parse
+from .people import extract_author, extract_editor, extract_source
+from .title import extract_title
+
+if TYPE_CHECKING:
+    from crawler.profiles import SiteProfile
+
+EXTRACTOR_VERSION = "1"
+MAX_BYTES = 20 * 1024 * 1024
+MIN_TEXT = 20
+_HTML_SNIFF = re.compile(
+    rb"<\s*(?:!doctype\s+html|html|head|body|div|p|meta|title)[\s>/]", re.IGNORECASE
+)
+
+__all__ = ["EXTRACTOR_VERSION", "article_id", "extract"]
+
+
+def article_id(url: str) -> str:
+    """Stable article id: the first 16 hex digits of sha1(url)."""
+    return hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]
+
+
+def _check_bytes(page: Page, max_bytes: int) -> Skip | None:
+    body = page.body
+    if not body or not body.strip():
+        return Skip(page.url, "empty_body", "response body is empty")
+    if len(body) > max_bytes:
+        return Skip(page.url, "too_large", f"{len(body)} bytes over the {max_bytes} byte limit")
+    head = body[:4096]
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return Skip(page.url, "binary_body", "NUL bytes in the body")
+    ctype = (page.header("content-type") or "").lower()
+    if ctype and not any(t in ctype for t in ("html", "xml", "text/plain")):
+        if not _HTML_SNIFF.search(body[:4096]):
+            return Skip(page.url, "not_html", f"content type {ctype}")
+    elif not _HTML_SNIFF.search(body[:65536]):
+        return Skip(page.url, "not_html", "no HTML markup in the first 64 KB")
+    return None
+
+
+def extract(
+    page: Page, profile: SiteProfile | None = None, max_bytes: int = MAX_BYTES
+) -> Article | Skip:
+    """The article in ``page``, or a Skip with a reason; never raises.
+
+    Skip reasons: empty_body, too_large (over ``max_bytes``, default 20 MB), binary_body,
+    not_html, no_text (body under 20 characters), error (an unexpected exception, with detail).
+    """
+    try:
+        return _extract(page, profile, max_bytes)
+    except Exception as exc:  # a bad page must be a counted skip, never a crashed run
+        return Skip(page.url, "error", f"{type(exc).__name__}: {exc}")
+
+
+def _extract(page: Page, profile: SiteProfile | None, max_bytes: int) -> Article | Skip:
+    if skip := _check_bytes(page, max_bytes):
+        return skip
+    if profile is not None and profile.encoding:
+        codec, how = charset.normalize_codec(profile.encoding) or "utf-8", "profile"
+    else:
+        codec, how = charset.decide(page.body, page.headers)
+    html = charset.decode(page.body, codec)
+    if "\x00" in html:
+        return Skip(page.url, "binary_body", "NUL characters after decoding")
+    doc = parse(html, page.url)
+    sel = profile.selectors if profile is not None else None
+    title = extract_title(doc, sel.title if sel else None)
+    doc.title = title
+    doc.info = find_info(doc, title)
+    text = extract_body(doc, title, sel.body if sel else None)
+    doc.body = text.split("\n")
+    if len(text.replace("\n", "").strip()) < MIN_TEXT:
+        return Skip(page.url, "no_text", f"body has {len(text)} characters")
+    published = extract_published(doc, sel.published if sel else None)
+    flags = [] if published else ["no_date"]
+    if "\ufffd" in html:
+        flags.append("replacement_chars")
+    return Article(
+        id=article_id(page.url),
+        url=page.url,
+        site=page.site,
+        title=title,
+        published=published,
+        author=extract_author(doc, sel.author if sel else None),
+        source=extract_source(doc, sel.source if sel else None),
+        editor=extract_editor(doc, sel.editor if sel else None),
+        text=text,
+        fetched=page.fetched,
+        warc=page.warc,
+        extractor_version=EXTRACTOR_VERSION,
+        charset=f"{codec} ({how})" if how != codec else codec,
+        flags=flags,
+    )

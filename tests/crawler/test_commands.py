@@ -27,11 +27,13 @@ def test_bad_profile_is_refused_and_nothing_is_crawled(tmp_path):
     (sites / "broken.yaml").write_text(BAD, encoding="utf-8")
     env = {"SITES_DIR": str(sites), "DATA_DIR": str(tmp_path / "data")}
     listed = scrapy("list", env=env, check=False)
-    assert "broken.yaml" in listed.stderr and "articles" in listed.stderr
+    assert "broken.yaml" in listed.stderr
+    assert "articles" in listed.stderr
     result = scrapy("crawl", "broken", env=env, check=False)
     assert result.returncode == 2
     assert "broken.yaml" in result.stderr
-    assert "'articles'" in result.stderr and "regular expression" in result.stderr
+    assert "'articles'" in result.stderr
+    assert "regular expression" in result.stderr
     assert not (tmp_path / "data" / "warc").exists()
 
 

@@ -1,0 +1,76 @@
+"""CDXJ index of WARC files (pywb's format), for replay tools and ``data/index.cdxj``.
+
+cdxj-indexer stops at the first unreadable record of a file; such a file is indexed again
+with ``archive.reader`` (which skips bad records), so one broken file never loses the index.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+import surt
+from cdxj_indexer.main import CDXJIndexer
+from warcio.timeutils import iso_date_to_timestamp
+
+from archive.reader import ReadStats, iter_captures, iter_files
+
+logger = logging.getLogger(__name__)
+
+
+def _fallback_lines(path: Path) -> list[str]:
+    """CDXJ lines for the readable response/revisit/resource records of ``path``."""
+    stats = ReadStats()
+    lines = []
+    for cap in iter_captures([path], stats, types=("response", "revisit", "resource")):
+        if cap.record_type == "revisit":
+            mime = "warc/revisit"
+        else:
+            mime = (cap.header("Content-Type") or "unk").split(";")[0].strip().lower()
+        index = {"url": cap.url, "mime": mime, "status": str(cap.status)}
+        if cap.payload_digest:
+            index["digest"] = cap.payload_digest
+        index.update(length=str(cap.length), offset=str(cap.offset), filename=cap.file)
+        try:
+            key = surt.surt(cap.url)
+        except Exception:  # same fallback as cdxj-indexer's
+            key = cap.url
+        lines.append(f"{key} {iso_date_to_timestamp(cap.date)} {json.dumps(index)}")
+    for error in stats.errors:
+        logger.warning("cdxj: skipped %s", error)
+    return lines
+
+
+def index_lines(path: str | os.PathLike[str]) -> list[str]:
+    """Unsorted CDXJ lines of one WARC file."""
+    out = io.StringIO()
+    try:
+        CDXJIndexer(out, [str(path)]).process_all()
+    except Exception as exc:  # cdxj-indexer raises on the first bad record
+        logger.warning("cdxj: %s: %.200s; indexing it record by record", Path(path).name, exc)
+        return _fallback_lines(Path(path))
+    return [line for line in out.getvalue().splitlines() if line.strip()]
+
+
+def write_cdxj(
+    warc_paths: Iterable[str | os.PathLike[str]], out_path: str | os.PathLike[str]
+) -> int:
+    """Write a sorted pywb CDXJ index of ``warc_paths`` (files or directories) to ``out_path``.
+
+    Indexes cdxj-indexer's default record types (response, revisit, resource, metadata);
+    ``filename`` fields are basenames. Returns the number of lines written.
+    """
+    lines: list[str] = []
+    for path in iter_files(warc_paths):
+        lines.extend(index_lines(path))
+    lines.sort()
+    out = Path(out_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    os.replace(tmp, out)
+    return len(lines)

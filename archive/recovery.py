@@ -1,0 +1,91 @@
+"""Repair ``.warc.gz.open`` files left by a killed crawl (called once when a crawl starts).
+
+A file still locked by a live ``WarcWriter`` (``fcntl.flock``) is left alone. Otherwise the file
+is cut after its last whole gzip member that parses as WARC records and renamed to
+``.warc.gz``; a file without one whole record is removed.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import mmap
+import os
+from pathlib import Path
+
+from archive.parse import ParseError, iter_members, parse_record, skip_blank
+from archive.writer import OPEN_SUFFIX
+
+logger = logging.getLogger(__name__)
+
+
+def valid_prefix(buf: bytes | mmap.mmap) -> tuple[int, int]:
+    """(byte length, record count) of the longest run of whole, parseable records."""
+    end = records = 0
+    for member in iter_members(buf):
+        if member.error is not None or member.data is None:
+            break
+        data, pos, count = member.data, skip_blank(member.data, 0), 0
+        try:
+            while pos < len(data):
+                _, pos = parse_record(data, pos)
+                count += 1
+        except ParseError:
+            break
+        if count == 0:
+            break
+        end, records = member.offset + member.length, records + count
+    return end, records
+
+
+def _repair(path: Path) -> Path | None:
+    final = path.with_name(path.name[: -len(OPEN_SUFFIX)])
+    with path.open("r+b") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            logger.info("recovery: %s is held by a live writer, left alone", path.name)
+            return None
+        size = os.fstat(fh.fileno()).st_size
+        if size:
+            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as buf:
+                end, records = valid_prefix(buf)
+        else:
+            end, records = 0, 0
+        if records == 0:
+            logger.warning("recovery: %s holds no whole record, removed", path.name)
+            path.unlink()
+            return None
+        if final.exists():
+            logger.error("recovery: %s exists, %s left as it is", final.name, path.name)
+            return None
+        fh.truncate(end)
+        fh.flush()
+        os.fsync(fh.fileno())
+        os.replace(path, final)
+        logger.warning(
+            "recovery: %s cut from %d to %d bytes (%d records) and renamed to %s",
+            path.name,
+            size,
+            end,
+            records,
+            final.name,
+        )
+    return final
+
+
+def recover(directory: str | os.PathLike[str]) -> list[Path]:
+    """Repair every unlocked ``*.warc.gz.open`` in ``directory``; return the files made."""
+    root = Path(directory)
+    if not root.is_dir():
+        return []
+    fixed = []
+    for path in sorted(root.glob("*.warc.gz" + OPEN_SUFFIX)):
+        try:
+            result = _repair(path)
+        except OSError as exc:
+            logger.error("recovery: %s: %s", path, exc)
+            continue
+        if result is not None:
+            fixed.append(result)
+    return fixed

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import json
+
+from archive.cdxj import write_cdxj
+from archive.reader import read_record
+from tests.archive.factory import gzip_response, make_writer, plain_response, request
+
+
+def test_cdxj_lines_match_response_and_revisit_records(tmp_path):
+    w = make_writer(tmp_path / "warc", max_size=1500)
+    refs = []
+    for i in range(4):
+        url = f"http://example.test/c/{i}"
+        refs.append(w.write_exchange(request(url), plain_response(url, b"x" * 900)))
+    refs.append(
+        w.write_revisit(
+            request(), plain_response(gzip_response().url, b"", 304), "http://a.test/", "2020"
+        )
+    )
+    w.write_request_only(request("http://dead.test/"))
+    w.close()
+    assert len(w.files) > 1
+    out = tmp_path / "index.cdxj"
+    assert write_cdxj([tmp_path / "warc"], out) == 5  # request and warcinfo are not indexed
+    lines = out.read_text().splitlines()
+    assert lines == sorted(lines)
+    entries = [json.loads(line.split(" ", 2)[2]) for line in lines]
+    assert {e["status"] for e in entries} == {"200", "304"}
+    for entry in entries:
+        path = tmp_path / "warc" / entry["filename"]
+        capture = read_record(path, int(entry["offset"]))
+        assert capture.url == entry["url"]
+        assert capture.length == int(entry["length"])
+    assert {(e["filename"], int(e["offset"])) for e in entries} == {
+        (r.file, r.offset) for r in refs
+    }
+
+
+def test_cdxj_indexes_around_a_corrupt_member(tmp_path):
+    w = make_writer(tmp_path / "warc")
+    refs = [
+        w.write_exchange(
+            request(f"http://e.test/{i}"), plain_response(f"http://e.test/{i}", b"y" * 500)
+        )
+        for i in range(3)
+    ]
+    w.close()
+    data = bytearray(w.files[0].read_bytes())
+    for i in range(refs[1].offset + 20, refs[1].offset + refs[1].length - 10):
+        data[i] ^= 0x55
+    w.files[0].write_bytes(bytes(data))
+    good = make_writer(tmp_path / "good", prefix="good")
+    good.write_exchange(request("http://f.test/"), plain_response("http://f.test/", b"z"))
+    good.close()
+    out = tmp_path / "i.cdxj"
+    assert write_cdxj([w.files[0], good.files[0]], out) == 3
+    entries = [json.loads(line.split(" ", 2)[2]) for line in out.read_text().splitlines()]
+    assert [e["url"] for e in entries] == ["http://e.test/0", "http://e.test/2", "http://f.test/"]
+    assert [int(e["offset"]) for e in entries[:2]] == [refs[0].offset, refs[2].offset]

@@ -1,0 +1,66 @@
+"""Body: chrome lines removed, 相关阅读 and legal footers cut, body selector region used."""
+
+from __future__ import annotations
+
+from pipelines.extract.body import clean_lines, extract_body
+from pipelines.extract.document import find_info, parse
+
+BODY = ["第一段正文，内容足够长，讲述会议的主要精神。", "第二段正文，继续讲述会议部署的具体工作。"]
+
+
+def _doc(html: str = "<html><body><h1>标题标题标题</h1></body></html>"):
+    doc = parse(html, "http://x.test/a.html")
+    doc.info = find_info(doc, "标题标题标题")
+    return doc
+
+
+def test_drops_info_editor_share_and_cuts_related():
+    lines = [
+        "标题标题标题",
+        "发布时间：2020-03-23 17:17 作者：汪欢 来源：黄冈日报全媒体",
+        *BODY,
+        "（来源：宿豫区人民政府网站）",
+        "【编辑：何东铭】",
+        "分享到：微信 微博",
+        "【字体：大 中 小】【打印】【关闭窗口】",
+        "相关阅读",
+        "复工复产有序推进",
+    ]
+    assert clean_lines(lines, _doc(), "标题标题标题") == BODY
+
+
+def test_cuts_legal_footer_and_drops_duplicates():
+    lines = [
+        *BODY,
+        BODY[0],
+        "免责声明：本站转载内容仅供参考。",
+        "版权所有 某县融媒体中心 苏ICP备12345678号",
+    ]
+    assert clean_lines(lines, _doc(), None) == BODY
+
+
+def test_related_heading_early_is_kept_as_text():
+    # a 相关新闻 mention at the top is not the trailing list of links
+    lines = ["相关新闻", *BODY, "第三段正文。", "第四段正文。"]
+    assert clean_lines(lines, _doc(), None)[0] == "相关新闻"
+
+
+def test_body_selector_region():
+    html = (
+        "<html><body><h1>标题标题标题</h1><div class='side'><p>热点新闻一条很长的侧栏文字内容。</p></div>"
+        "<div class='c'>"
+        + "".join(f"<p>{p}</p>" for p in BODY)
+        + "<p>编辑：李华</p></div></body></html>"
+    )
+    doc = _doc(html)
+    assert extract_body(doc, "标题标题标题", "div.c") == "\n".join(BODY)
+    assert extract_body(doc, "标题标题标题", "//div[@class='c']") == "\n".join(BODY)
+
+
+def test_layout_table_page_reads_article_not_layout():
+    rows = "".join(f"<tr><td><a href='/{i}'>频道{i}</a></td></tr>" for i in range(30))
+    article = "".join(f"<p>{p * 4}</p>" for p in BODY * 2)
+    html = f"<html><body><table><tr><td><table>{rows}</table></td><td>{article}</td></tr></table></body></html>"
+    text = extract_body(_doc(html), None)
+    assert BODY[0] in text
+    assert "频道3" not in text

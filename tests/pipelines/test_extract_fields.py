@@ -1,0 +1,203 @@
+"""Field modules on small pages written in real portal conventions (the seed texts)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.extract.dates import extract_published, from_url, parse_date
+from pipelines.extract.document import find_info, parse
+from pipelines.extract.people import (
+    byline_author,
+    clean_names,
+    extract_author,
+    extract_editor,
+    extract_source,
+)
+from pipelines.extract.title import extract_title, strip_suffix
+
+
+def page(body: str, head: str = "", url: str = "http://example.test/a.html"):
+    html = f"<html><head>{head}</head><body>{body}</body></html>"
+    doc = parse(html, url)
+    doc.title = extract_title(doc)
+    doc.info = find_info(doc, doc.title)
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("市委常委会会议召开_嵊州新闻网", "市委常委会会议召开"),
+        ("红安县召开疫情防控会议 - 红安网", "红安县召开疫情防控会议"),
+        ("拿起跨界“指挥棒”她跟学生成长--大河网", "拿起跨界“指挥棒”她跟学生成长"),
+        ("宿豫区召开会议|宿豫区人民政府|新闻中心", "宿豫区召开会议"),
+        ("益阳：“数字”是优长-半月谈", "益阳：“数字”是优长"),
+        ("1-10月德清县固定资产投资结构趋稳趋优", "1-10月德清县固定资产投资结构趋稳趋优"),
+    ],
+)
+def test_strip_suffix(raw, expected):
+    assert strip_suffix(raw) == expected
+
+
+def test_title_prefers_heading_matching_title_prefix():
+    doc = page(
+        "<h2>新闻中心</h2><h1>市委常委会会议暨疫情防控会议召开</h1><p>正文。</p>",
+        "<title>市委常委会会议暨疫情防控会议召开_重要活动_嵊州新闻网</title>",
+    )
+    assert doc.title == "市委常委会会议暨疫情防控会议召开"
+
+
+def test_title_from_printed_headline_close_to_title():
+    doc = page(
+        "<h3>内蒙古9部门：确保两节前农牧民工工资基本无拖欠</h3>",
+        "<title>内蒙古确保两节前农牧民工工资基本无拖欠_要闻_正北方网</title>",
+    )
+    assert doc.title == "内蒙古9部门：确保两节前农牧民工工资基本无拖欠"
+
+
+def test_title_selector_override():
+    doc = parse("<html><title>A_B</title><body><div class='t'>真正的标题</div></body></html>", "")
+    assert extract_title(doc, "div.t") == "真正的标题"
+    assert extract_title(doc, "//div[@class='t']") == "真正的标题"
+
+
+SHENGZHOU = (
+    "<h1>市委常委会会议暨市疫情防控工作领导小组(扩大)会议召开</h1>"
+    "<div>来源:嵊州新闻网-今日嵊州 作者:记者 金斌 2020年02月25日08:43:34</div>"
+    "<p>昨日下午，市委常委会会议召开，传达学习贯彻中央政治局会议精神。</p>"
+    "<p>编辑:何东铭</p>"
+)
+HUANGGANG = (
+    "<h1>红安县统筹推进疫情防控</h1>"
+    "<div>发布时间:2020-03-23 17:17&nbsp;&nbsp;&nbsp;&nbsp;作者:汪欢&nbsp;&nbsp;来源:黄冈日报全媒体"
+    "</div><p>会议强调，要坚持问题导向，针对工作中暴露出的问题和短板研究解决。</p>"
+)
+
+
+def test_seed_info_line_shengzhou():
+    doc = page(
+        SHENGZHOU, "<title>市委常委会会议暨市疫情防控工作领导小组(扩大)会议召开_嵊州新闻网</title>"
+    )
+    assert extract_published(doc) == "2020-02-25T08:43:34+08:00"
+    assert extract_source(doc) == "嵊州新闻网-今日嵊州"
+    assert extract_author(doc) == "金斌"
+    assert extract_editor(doc) == "何东铭"
+
+
+def test_seed_info_line_huanggang():
+    doc = page(HUANGGANG, "<title>红安县统筹推进疫情防控 - 红安网</title>")
+    assert extract_published(doc) == "2020-03-23T17:17:00+08:00"
+    assert extract_author(doc) == "汪欢"
+    assert extract_source(doc) == "黄冈日报全媒体"
+    assert extract_editor(doc) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "editor"),
+    [("【编辑：何东铭】", "何东铭"), ("（责任编辑：刘洋）", "刘洋"), ("責任編輯：鄭凱", "鄭凱")],
+)
+def test_editor_line_forms(line, editor):
+    doc = page(f"<h1>标题标题标题</h1><p>正文正文正文。</p><div>{line}</div>")
+    assert extract_editor(doc) == editor
+
+
+def test_traditional_labels_and_value_boundaries():
+    doc = page(
+        "<h1>打好種業振興行動組合拳</h1>"
+        "<div>來源：棗莊新聞網　作者：韓雪　編輯：鄭凱　2020-02-06 13:01</div><p>正文。</p>",
+        "<title>打好種業振興行動組合拳_盐阜大众报</title>",
+    )
+    assert extract_source(doc) == "棗莊新聞網"
+    assert extract_author(doc) == "韓雪"
+    assert extract_editor(doc) == "鄭凱"
+    assert extract_published(doc) == "2020-02-06T13:01:00+08:00"
+
+
+def test_source_ends_before_colonless_byline_and_counters():
+    doc = page(
+        "<h1>抓好农业生产工作</h1><div>2020-03-05 05:50:23　来源: 枣庄日报　记者 林峰 通讯员 黄敏</div>"
+        "<p>正文。</p>"
+    )
+    assert extract_source(doc) == "枣庄日报"
+    assert extract_author(doc) == "林峰 黄敏"
+    doc = page(
+        "<h1>倾其所有尽其所能</h1><div>发布日期：2020-10-20　来源：宿豫区融媒体中心　浏览次数：1</div>"
+    )
+    assert extract_source(doc) == "宿豫区融媒体中心"
+
+
+def test_role_words_dropped_and_names_joined():
+    assert clean_names("文/蒋勇 图/曾敏") == "蒋勇 曾敏"
+    assert clean_names("本报记者 王建宏、张文攀") == "王建宏 张文攀"
+
+
+def test_byline_in_body():
+    assert (
+        byline_author(["光明日报记者 王建宏 张文攀", "土豆，听名字就土得掉渣。"]) == "王建宏 张文攀"
+    )
+    assert (
+        byline_author(["正文。", "据新华社拉萨电（记者 格桑边觉）记者近日了解到。"]) == "格桑边觉"
+    )
+    assert byline_author(["记者近日了解到，全县改造户厕。", "正文。"]) is None
+    assert byline_author(["正文。", "新京报记者 彭冲 山东冠县报道"]) == "彭冲"
+
+
+def test_meta_fallbacks():
+    doc = page(
+        "<h1>倾其所有、尽其所能</h1><p>正文。</p>",
+        '<meta name="PubDate" content="2020-10-20 16:04">'
+        '<meta name="ContentSource" content="宿豫区融媒体中心"><title>倾其所有、尽其所能_宿豫区</title>',
+    )
+    assert extract_published(doc) == "2020-10-20T16:04:00+08:00"
+    assert extract_source(doc) == "宿豫区融媒体中心"
+
+
+def test_info_date_only_takes_meta_time_of_same_day():
+    doc = page(
+        "<h1>倾其所有尽其所能竭其所为</h1><div>发布日期：2020-10-20　来源：宿豫区融媒体中心</div>",
+        '<meta name="PubDate" content="2020-10-20 16:04">',
+    )
+    assert extract_published(doc) == "2020-10-20T16:04:00+08:00"
+
+
+def test_info_line_beats_meta_and_url():
+    doc = page(
+        "<h1>标题标题标题标题</h1><div>日期：2020-02-03</div><p>正文。</p>",
+        '<meta name="PubDate" content="2019-01-01 10:00">',
+        url="http://x.test/art/2018/5/6/art_1.html",
+    )
+    assert extract_published(doc) == "2020-02-03"
+
+
+@pytest.mark.parametrize(
+    ("url", "date"),
+    [
+        ("http://x.test/xwzx/202011/t20201111_3456.html", "2020-11-11"),
+        ("http://x.test/2020/0323/12345.html", "2020-03-23"),
+        ("http://x.test/system/2020/02/25/032265361.shtml", "2020-02-25"),
+        ("http://x.test/art/2020/2/25/art_1234_1.html", "2020-02-25"),
+        ("http://x.test/content/2020-02/25/content_1.htm", "2020-02-25"),
+        ("http://x.test/news/show.php?id=7", None),
+    ],
+)
+def test_url_dates(url, date):
+    assert from_url(url) == date
+
+
+def test_no_date_is_none_never_crawl_date():
+    doc = page("<h1>标题标题标题</h1><p>没有日期的正文，内容足够长。</p>")
+    assert extract_published(doc) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("2020年02月25日08:43:34", "2020-02-25T08:43:34+08:00"),
+        ("2020-2-5 8:05", "2020-02-05T08:05:00+08:00"),
+        ("2020/02/25", "2020-02-25"),
+        ("2020-02-25T00:43:34Z", "2020-02-25T08:43:34+08:00"),
+        ("2020-13-45", None),
+    ],
+)
+def test_parse_date(text, iso):
+    assert parse_date(text) == iso

@@ -1,0 +1,20 @@
+"""A local simulator of six Chinese county news portals, for end-to-end tests and the demo.
+
+``Simulator(base_port=8800).start()`` serves the portals on ports base_port+1 .. base_port+6
+(stdlib ``ThreadingHTTPServer``, one per portal); everything is deterministic from ``seed``.
+
+Ground truth conventions (``Simulator.truth()``): all of ``title``, ``author``, ``source``,
+``editor`` and ``text`` are in simplified script, derived from what the page serves (on the
+traditional portal demo_yancheng: served string, pinyin glosses removed, OpenCC t2s);
+``text_original`` is the body as served when it differs; ``published`` has +08:00 and seconds
+(``:00`` where the page shows minutes only) or is a bare date where the page shows no time.
+Syndicated copies share ``story``; the first portal (in portal order) holds the original
+(``duplicate_kind`` None), the others are ``"near"``; shengzhou print variants are ``"exact"``.
+"""
+
+from __future__ import annotations
+
+from tests.simulator.model import Portal
+from tests.simulator.server import Simulator
+
+__all__ = ["Portal", "Simulator"]
