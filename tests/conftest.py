@@ -4,32 +4,18 @@ end-to-end tests (crawling takes seconds, so it happens once per test session)."
 from __future__ import annotations
 
 import json
-import socket
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.helpers import FAST, scrapy
+from tests.helpers import FAST, free_base_port, scrapy
 from tests.simulator import Simulator
-
-
-def _free_base_port() -> int:
-    """A base port whose next six ports are free (the simulator serves on base+1..base+6)."""
-    for base in range(19000, 30000, 10):
-        try:
-            for offset in range(1, 7):
-                with socket.socket() as sock:
-                    sock.bind(("127.0.0.1", base + offset))
-        except OSError:
-            continue
-        return base
-    raise RuntimeError("no free ports for the simulator")
 
 
 @pytest.fixture(scope="session")
 def simulator():
-    sim = Simulator(base_port=_free_base_port())
+    sim = Simulator(base_port=free_base_port())
     sim.start()
     yield sim
     sim.stop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -37,3 +38,16 @@ def scrapy(
             f"scrapy {' '.join(args)} exited {result.returncode}\n{result.stderr[-4000:]}"
         )
     return result
+
+
+def free_base_port() -> int:
+    """A base port whose next six ports are free (the simulator serves on base+1..base+6)."""
+    for base in range(19000 + (os.getpid() % 500) * 20, 40000, 10):
+        try:
+            for offset in range(1, 7):
+                with socket.socket() as sock:
+                    sock.bind(("127.0.0.1", base + offset))
+        except OSError:
+            continue
+        return base
+    raise RuntimeError("no free ports for the simulator")

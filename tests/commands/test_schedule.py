@@ -14,7 +14,7 @@ import time
 from datetime import UTC, datetime
 
 from crawler.commands.schedule import is_due, try_lock
-from tests.helpers import ROOT, SCRAPY
+from tests.helpers import ROOT, SCRAPY, free_base_port
 from tests.simulator import Simulator
 
 
@@ -51,7 +51,7 @@ def _count(db):
 
 
 def test_killed_scheduled_crawl_restarts_unlocked_and_keeps_what_was_stored(tmp_path):
-    with Simulator(base_port=18650) as sim:
+    with Simulator(base_port=free_base_port()) as sim:
         sites = tmp_path / "sites"
         sites.mkdir()
         sim.write_profiles(sites)

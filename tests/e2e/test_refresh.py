@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from tests.helpers import FAST, scrapy
+from tests.helpers import FAST, free_base_port, scrapy
 from tests.simulator import Simulator
 
 
@@ -27,7 +27,7 @@ def revisits(warc_dir: Path) -> list[dict[str, str]]:
 @pytest.fixture(scope="module")
 def refreshed(tmp_path_factory):
     root = tmp_path_factory.mktemp("refresh")
-    with Simulator(base_port=18600) as sim:
+    with Simulator(base_port=free_base_port()) as sim:
         sites = root / "sites"
         sites.mkdir()
         sim.write_profiles(sites)

@@ -201,3 +201,28 @@ def test_no_date_is_none_never_crawl_date():
 )
 def test_parse_date(text, iso):
     assert parse_date(text) == iso
+
+
+@pytest.mark.parametrize(
+    ("lines", "source", "editor"),
+    [
+        ("<div>来源：[ 人民网 ]\ue5c2</div><p>（ 责任编辑：魏喆 ）</p>", "人民网", "魏喆"),
+        ("<div>来源于：东区办事处</div><p>责任编辑：龙慧</p>", "东区办事处", "龙慧"),
+        ("<p>编辑|禤志杰</p><p>责编|陈梦莹</p>", None, "禤志杰"),
+        ("<p>医技药剂党支部供稿 摄影/张艳 编辑/苏芳</p>", None, "苏芳"),
+        ("<p>（松花江网编辑 孙桂芳）</p>", None, "孙桂芳"),
+        ("<p>【纠错】 责任编辑：</p><p>焦鹏</p>", None, "焦鹏"),
+    ],
+)
+def test_source_and_editor_forms_from_real_pages(lines, source, editor):
+    doc = page(f"<h1>标题标题标题</h1><p>正文正文正文正文。</p>{lines}")
+    assert extract_source(doc) == source
+    assert extract_editor(doc) == editor
+
+
+def test_writer_line_away_from_title():
+    doc = page("<h1>标题标题标题</h1><p>正文正文正文正文。</p><p>作者：宋怡 杨志华</p>")
+    assert extract_author(doc) == "宋怡 杨志华"
+    doc = page("<h1>标题标题标题</h1><p>调查报告正文。 执笔人：闵乐夫 赵兰波 刘韬</p>")
+    doc.body = ["调查报告正文。 执笔人：闵乐夫 赵兰波 刘韬"]
+    assert extract_author(doc) == "闵乐夫 赵兰波 刘韬"
