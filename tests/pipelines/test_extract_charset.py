@@ -79,3 +79,9 @@ def test_normalize_codec_aliases():
 def test_decode_replaces_only_as_last_resort():
     assert decode(b"\xff\xfe\x00bad", "ascii")  # never raises
     assert decode("堃".encode("gb18030"), "gb18030") == "堃"
+
+
+def test_xml_declaration_encoding():
+    body = '<?xml version="1.0" encoding="gb2312"?><html><p>盐阜大众报</p></html>'.encode("gbk")
+    codec, how = decide(body, [])
+    assert (codec, how) == ("gb18030", "meta gb2312")
