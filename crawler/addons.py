@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from scrapy.exceptions import NotConfigured
@@ -34,13 +35,21 @@ class ArchiveAddon:
 class DistributedAddon:
     """scrapy-redis scheduler and dupefilter, shared by every worker, iff ``REDIS_URL`` is set.
 
-    Settings: ``REDIS_URL``. The queue persists between runs (``SCHEDULER_PERSIST``) so a
-    worker that stops does not drop the shared crawl.
+    Settings: ``REDIS_URL``, ``CRAWL_RUN``. Workers started with the same ``CRAWL_RUN`` (default:
+    the UTC date) share one queue and one dupefilter. The keys persist (``SCHEDULER_PERSIST``),
+    because a worker that finishes first must not flush a queue the others still use; a new
+    ``CRAWL_RUN`` starts with a fresh dupefilter, so the next crawl fetches again.
     """
 
     def update_settings(self, settings: BaseSettings) -> None:
         if not settings.get("REDIS_URL"):
             raise NotConfigured
+        run = settings.get("CRAWL_RUN") or datetime.now(UTC).strftime("%Y%m%d")
         settings.set("SCHEDULER", "scrapy_redis.scheduler.Scheduler", priority="addon")
         settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter", priority="addon")
         settings.set("SCHEDULER_PERSIST", True, priority="addon")
+        settings.set("SCHEDULER_QUEUE_KEY", f"countynews:%(spider)s:{run}:requests", "addon")
+        settings.set("SCHEDULER_DUPEFILTER_KEY", f"countynews:%(spider)s:{run}:dupefilter", "addon")
+        settings.set_in_component_priority_dict(
+            "EXTENSIONS", "crawler.extensions.distributed.DistributedIdle", 100
+        )

@@ -35,6 +35,7 @@ WARC_DIR = _env("WARC_DIR")  # default: <DATA_DIR>/warc
 DATABASE_URL = _env("DATABASE_URL")  # default: sqlite:///<DATA_DIR>/articles.db
 SITES_DIR = _env("SITES_DIR")  # default: the built-in spiders/sites
 REDIS_URL = _env("REDIS_URL")  # unset: single process; set: scrapy-redis scheduler + dupefilter
+CRAWL_RUN = _env("CRAWL_RUN")  # workers with the same value share a queue (default: UTC date)
 
 # --- WARC capture ----------------------------------------------------------------------------
 WARC_ENABLED = True
