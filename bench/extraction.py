@@ -332,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
         cases = [c for g in (cwced_cases, daniel_cases, trafilatura_cases, gne_cases) for c in g()]
         verbose = (args.verbose_for or "ours") if args.verbose else None
         print_table(
-            "real corpus (truth as served; gne_tests: no truth, speed only)",
+            "real corpus (truth as served; source/editor: hand labels in bench/people_labels.json)",
             len(cases),
             *evaluate(cases, names, verbose),
         )

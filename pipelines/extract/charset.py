@@ -41,6 +41,7 @@ _LATIN = {
 }
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE)
+_XML_ENCODING = re.compile(rb"^\s*<\?xml[^>]+encoding\s*=\s*[\"']([\w.:-]+)", re.IGNORECASE)
 _SNIFF_BYTES = 8192
 
 
@@ -79,7 +80,9 @@ def _header_charset(headers: Iterable[tuple[str, str]] | None) -> str | None:
 
 
 def _meta_charsets(body: bytes) -> list[str]:
-    return [m.decode("ascii", "replace") for m in _META_CHARSET.findall(body[:_SNIFF_BYTES])]
+    head = body[:_SNIFF_BYTES]
+    found = _XML_ENCODING.findall(head) + _META_CHARSET.findall(head)
+    return [m.decode("ascii", "replace") for m in found]
 
 
 def _detect(body: bytes) -> str:

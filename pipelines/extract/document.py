@@ -128,10 +128,14 @@ def find_info(doc: Doc, title: str | None) -> list[str]:
                 break
     out: list[str] = []
     if start is not None:
+        sentences = 0  # a subtitle may sit above the info line; a second sentence is the body
         for line in lines[start : start + 15]:
             if len(line) > INFO_MAX:
                 break
             if _SENTENCE.search(line):
+                sentences += 1
+                if sentences >= 2:
+                    break
                 continue
             if LABEL_RE.search(line) or DATE_RE.search(line):
                 out.append(line)

@@ -41,9 +41,13 @@ _NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
 _NAME_TAIL = re.compile(r"(?:摄影|摄|/?文|/?图)$")
 _PAREN_NAMES = re.compile(r"[（(]\s*((?:[\u4e00-\u9fff]{2,3}\s*){1,4})[）)]$")
 _NOT_NAMES = re.compile(
-    r"新华社|记者|报道|编辑|来源|摄影|综合|图片|视频|本报|本网|了解|获悉|采访|发现|看到|近日|日前"
+    r"新华社|记者|报道|编辑|来源|摄影|综合|图片|视频|本报|本网|了解|获悉|采访|发现|看到|近日|日前|"
+    r"整合|编译|供图|制图|实习"
 )
 _INFO_WIDE = 60
+_NAMES_LINE = re.compile(
+    r"^(?:[\u4e00-\u9fff·]{2,4}|[A-Za-z][\w.]{1,20})(?:[ 、,，][\u4e00-\u9fff·]{2,4})*$"
+)
 # GBK user-defined byte pairs decode to private-use code points: never part of a name
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 _BRACKETED = re.compile(r"^\s*[\[【]\s*([^\]】]{1,30}?)\s*[\]】]")
@@ -81,7 +85,8 @@ def _find(lines: list[str], label: re.Pattern[str]) -> str | None:
         # the label closes the line and the name sits in the next element (责任编辑：</span>焦鹏)
         if (match := _LABEL_AT_END.search(line)) and label.search(match.group()):
             nxt = lines[i + 1] if i + 1 < len(lines) else ""
-            if 0 < len(nxt) <= 12 and not _STOP.search(nxt):
+            fits = label is _SOURCE_LABEL or _NAMES_LINE.match(_BYLINE_ROLE.sub("", nxt))
+            if 0 < len(nxt) <= 12 and not _STOP.search(nxt) and fits:
                 return nxt
     return None
 
@@ -153,7 +158,7 @@ def extract_author(doc: Doc, selector: str | None = None) -> str | None:
     if value := clean_names(_find(_short_lines(doc) + doc.body[-3:], _WRITER_LABEL)):
         return value
     meta = doc.meta.get("author")
-    if meta and len(meta) <= 20 and not re.search(r"网|站|报|台|中心|政府|www|\.", meta):
+    if meta and len(meta) <= 20 and not re.search(r"网|站|报|台|中心|政府|www|\.|^\d+$", meta):
         return clean_names(meta)
     return None
 
