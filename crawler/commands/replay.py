@@ -24,7 +24,6 @@ from crawler.extensions.workers import make_pool
 from crawler.items import Article, Page, Skip
 from crawler.settings import database_url
 from pipelines import cpu_stage
-from pipelines.dedup.index import assign, index_signature
 
 if TYPE_CHECKING:
     import argparse
@@ -184,6 +183,8 @@ class Command(ScrapyCommand):
         if isinstance(result, Skip):
             self.counts[f"extract/skip/{result.reason}"] += 1
             return
+        from pipelines.dedup.index import assign, index_signature
+
         article = result
         try:
             kind = assign(session, article, site_names)

@@ -20,12 +20,39 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+# imported once in the fork server, so every worker starts with them loaded
+PRELOAD = ["pipelines", "pipelines.extract", "pipelines.normalize", "pipelines.dedup.hashing"]
+
+
 def make_pool(workers: int = 0) -> Executor:
     """A process pool of ``workers`` processes (0: one per core), started by forkserver so
     workers never inherit the reactor or open WARC files."""
     count = workers or os.cpu_count() or 1
     context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
     return ProcessPoolExecutor(max_workers=count, mp_context=context)
+
+
+class _SharedPool:
+    """One pool per process, shared by every crawler in it (``scrapy refresh`` runs one crawler
+    per site): N crawlers must not start N pools on the same cores."""
+
+    pool: Executor | None = None
+    users = 0
+
+    @classmethod
+    def acquire(cls, workers: int) -> Executor:
+        if cls.pool is None:
+            cls.pool = make_pool(workers)
+        cls.users += 1
+        return cls.pool
+
+    @classmethod
+    def release(cls) -> None:
+        cls.users -= 1
+        if cls.users <= 0 and cls.pool is not None:
+            cls.pool.shutdown(wait=True, cancel_futures=True)
+            cls.pool, cls.users = None, 0
 
 
 class WorkerPool:
@@ -49,11 +76,11 @@ class WorkerPool:
         if self.workers < 0:
             return func(*args)
         if self._pool is None:
-            self._pool = make_pool(self.workers)
+            self._pool = _SharedPool.acquire(self.workers)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, func, *args)
 
     def close(self) -> None:
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+            _SharedPool.release()
