@@ -168,6 +168,11 @@ class StorePipeline(_DatabaseStage):
             "errors": sum(v for k, v in stats.items() if k.startswith("extract/skip/"))
             + stats.get("downloader/exception_count", 0),
         }
+        figures["skips"] = {
+            k.removeprefix("extract/skip/"): v
+            for k, v in stats.items()
+            if k.startswith("extract/skip/")
+        }
         spider = self.crawler.spider
         site = getattr(spider, "name", "?")
         figures["quality"] = shares(stats)
