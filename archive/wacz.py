@@ -60,6 +60,9 @@ def package_wacz(
     pages, and writes no pages.jsonl then). Raises ``WaczError`` on failure.
     """
     files = [str(p) for p in iter_files(warc_paths)]
+    missing = [f for f in files if not Path(f).is_file()]
+    if missing:
+        raise WaczError(f"{missing[0]}: no such file or folder")
     if not files:
         raise WaczError("no WARC files to package")
     if pages is None:

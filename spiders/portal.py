@@ -16,6 +16,7 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.sitemap import Sitemap
 
 from crawler.items import Page
+from crawler.urls import canonical_url
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -74,8 +75,10 @@ class PortalSpider(Spider):
         return Request(url, callback=self.parse_list, meta={"kind": "list"})
 
     def requests_for(self, urls: Iterator[str]) -> Iterator[Request]:
-        """Article and list requests for the URLs that match the profile."""
-        for url in urls:
+        """Article and list requests for the URLs that match the profile, each URL first
+        canonicalized (tracking parameters, print and mobile variants: ``crawler.urls``)."""
+        for raw in urls:
+            url = canonical_url(raw, self.profile)
             if self.profile.is_article(url):
                 yield self.article_request(url)
             elif self.profile.is_list(url):

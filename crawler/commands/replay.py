@@ -159,17 +159,26 @@ class Command(ScrapyCommand):
         try:
             with factory() as session:
                 fresh: dict[str, Article] = {}
-                while batch := list(islice(stream, BATCH)):
-                    pages = [page for page, _ in batch]
-                    results = pool.map(cpu_stage, pages, [p for _, p in batch])
-                    for page, result in zip(pages, results, strict=True):
-                        if opts.diff:
-                            if isinstance(result, Skip):
+                pending = None
+                # the next batch is extracted in the workers while this one is stored here
+                while True:
+                    batch = list(islice(stream, BATCH))
+                    submitted = None
+                    if batch:
+                        pages = [page for page, _ in batch]
+                        submitted = (pages, pool.map(cpu_stage, pages, [p for _, p in batch]))
+                    if pending is not None:
+                        for page, result in zip(*pending, strict=True):
+                            if not opts.diff:
+                                self.ingest(session, page, result, site_names)
+                            elif isinstance(result, Skip):
                                 self.counts[f"extract/skip/{result.reason}"] += 1
                             else:
                                 fresh[result.id] = result
-                        else:
-                            self.ingest(session, page, result, site_names)
+                        session.commit()
+                    pending = submitted
+                    if pending is None:
+                        break
                     if time.monotonic() - last_report > 5:
                         last_report = time.monotonic()
                         self.progress(started)
@@ -186,6 +195,7 @@ class Command(ScrapyCommand):
         from pipelines.dedup.index import assign, index_signature
 
         article = result
+        savepoint = session.begin_nested()  # one bad article rolls back alone; commit per batch
         try:
             kind = assign(session, article, site_names)
             index_signature(session, article)
@@ -205,9 +215,9 @@ class Command(ScrapyCommand):
                     "warc_length": page.warc["length"] if page.warc else None,
                 },
             )
-            session.commit()
+            savepoint.commit()
         except Exception as exc:
-            session.rollback()
+            savepoint.rollback()
             self.counts["store/error"] += 1
             print(f"cannot store {page.url}: {exc!r}", file=sys.stderr)
             return

@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from crawler.db.models import ArticleRow, ArticleVersionRow, CaptureRow
@@ -46,10 +47,11 @@ def store_article(session: Session, article: Article) -> str:
     An article whose text, title, date or people changed keeps its previous version in
     ``article_versions``. Cluster fields are written by the dedup stage, not compared here.
     """
-    row = session.get(ArticleRow, article.id)
+    with session.no_autoflush:
+        row = session.get(ArticleRow, article.id)
     values = _row_values(article)
-    if row is None:
-        session.add(ArticleRow(id=article.id, version=1, **values))
+    if row is None:  # a Core insert: no unit-of-work bookkeeping for the common case
+        session.execute(insert(ArticleRow), [{"id": article.id, "version": 1, **values}])
         return "new"
     changed = any(getattr(row, name) != values[name] for name in VERSIONED)
     if changed:
@@ -63,6 +65,13 @@ def store_article(session: Session, article: Article) -> str:
 
 def record_capture(session: Session, values: dict[str, Any]) -> None:
     """Upsert the latest capture of a URL (validators for refresh, WARC location)."""
+    dialect = session.get_bind().dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        module = sqlite if dialect == "sqlite" else postgresql
+        statement = module.insert(CaptureRow).values(**values)
+        changes = {k: statement.excluded[k] for k in values if k != "url"}
+        session.execute(statement.on_conflict_do_update(index_elements=["url"], set_=changes))
+        return
     row = session.get(CaptureRow, values["url"])
     if row is None:
         session.add(CaptureRow(**values))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 
 from crawler.db.models import ArticleRow, BandRow, SignatureRow
 from pipelines.dedup import canonical, hashing
@@ -44,23 +44,32 @@ def _near_ids(session: Session, article: Article) -> set[str]:
         )
     )
     near = set()
-    for sig in session.scalars(
-        select(SignatureRow).where(SignatureRow.article_id.in_(candidates))
-    ):
+    for sig in session.scalars(select(SignatureRow).where(SignatureRow.article_id.in_(candidates))):
         if hashing.jaccard(article.minhash, sig.minhash) >= hashing.NEAR_DUP_THRESHOLD:
             near.add(sig.article_id)
     return near
 
 
 def index_signature(session: Session, article: Article) -> None:
-    """Store (or replace) the article's signature and band keys."""
-    session.execute(delete(BandRow).where(BandRow.article_id == article.id))
-    session.execute(delete(SignatureRow).where(SignatureRow.article_id == article.id))
+    """Store (or replace) the article's signature and band keys (bulk inserts: this runs once
+    per article on the crawl's main thread)."""
+    known = session.get(SignatureRow, article.id)
+    if known is not None:
+        if known.minhash == list(article.minhash or []):
+            return
+        session.execute(delete(BandRow).where(BandRow.article_id == article.id))
+        session.delete(known)
+        session.flush()
     if article.minhash:
-        session.add(SignatureRow(article_id=article.id, minhash=list(article.minhash)))
-        session.add_all(
-            BandRow(band=band, article_id=article.id)
-            for band in set(hashing.lsh_bands(article.minhash))
+        session.execute(
+            insert(SignatureRow), [{"article_id": article.id, "minhash": list(article.minhash)}]
+        )
+        session.execute(
+            insert(BandRow),
+            [
+                {"band": b, "article_id": article.id}
+                for b in set(hashing.lsh_bands(article.minhash))
+            ],
         )
 
 

@@ -9,7 +9,10 @@ traditional portal demo_yancheng: served string, pinyin glosses removed, OpenCC 
 ``text_original`` is the body as served when it differs; ``published`` has +08:00 and seconds
 (``:00`` where the page shows minutes only) or is a bare date where the page shows no time.
 Syndicated copies share ``story``; the first portal (in portal order) holds the original
-(``duplicate_kind`` None), the others are ``"near"``; shengzhou print variants are ``"exact"``.
+(``duplicate_kind`` None), the others are ``"near"``; shengzhou print variants
+(``_print.shtml``, in truth with ``print_variants=True``) and hongan mobile variants (``/m/`` +
+the desktop path, with ``mobile_variants=True``) are ``"exact"``. Variants are always served,
+never linked.
 """
 
 from __future__ import annotations

@@ -55,7 +55,8 @@ class Art:
     story: str
     duplicate_kind: str | None = None
     modified: datetime = field(default=datetime(2020, 1, 1, tzinfo=CST))
-    print_of: Art | None = None  # set on print variants
+    print_of: Art | None = None  # set on print and mobile variants: the desktop article
+    variant: str | None = None  # "print" or "mobile" on variants
     path: str = ""
 
 

@@ -1,4 +1,4 @@
-"""HTML for the six simulated portals: article, print, list pages, sitemap and RSS.
+"""HTML for the six simulated portals: article, print, mobile, list pages, sitemap and RSS.
 
 Each portal imitates one CMS family (TRS, 大汉, Founder...) with heavy chrome: nav bar,
 breadcrumb, hot-news sidebar, 相关阅读, share/print/close links, ICP footer, copyright line.
@@ -261,6 +261,26 @@ def print_html(portal: Portal, art: Art) -> str:
         + body_html(portal.id, s["paragraphs"], editor, [])
         + '\n<div class="share"><a href="javascript:window.print()">打印</a> '
         + '<a href="javascript:window.close()">关闭</a></div>\n</body>\n</html>\n'
+    )
+
+
+def mobile_html(portal: Portal, art: Art, desktop_url: str) -> str:
+    """Hongan's mobile page (``/m/`` + desktop path): one column, app banner, same body."""
+    s = served(art)
+    info, editor = _info_and_editor(art, s)
+    return _in_script(
+        portal,
+        _head(
+            _TITLE_FMT[portal.id].format(s["title"]),
+            _meta(portal, art, s) + '<meta name="viewport" content="width=device-width">\n',
+        )
+        + '<body class="m">\n<div class="m-top"><a href="/m/">'
+        + escape(portal.name)
+        + '</a> <a href="javascript:void(0)">打开APP</a></div>\n'
+        + f'<h1 class="title">{escape(s["title"])}</h1>\n<div class="info">{info}</div>\n'
+        + body_html(portal.id, s["paragraphs"], editor, [])
+        + f'\n<div class="m-foot"><a href="{escape(desktop_url)}">电脑版</a> '
+        + f"<span>{_ICP[portal.id]}</span></div>\n</body>\n</html>\n",
     )
 
 

@@ -50,6 +50,16 @@ def article_path(portal_id: str, art: Art) -> str:
     }[portal_id]
 
 
+def variant_paths(portal_id: str, path: str) -> dict[str, str]:
+    """Paths of an article's exact variants by kind: shengzhou print pages, hongan mobile pages
+    (``/m/`` + the desktop path, the 大汉 CMS convention)."""
+    if portal_id == "demo_shengzhou":
+        return {"print": path.replace(".shtml", "_print.shtml")}
+    if portal_id == "demo_hongan":
+        return {"mobile": "/m" + path}
+    return {}
+
+
 def _neighbours(arts: list[Art], i: int) -> tuple[list[Art], list[Art]]:
     """Related (3) and hot (6) articles of ``arts[i]``: older ones, so a page's bytes (and ETag)
     stay the same when newer articles are published; only the first few look forward."""
@@ -93,9 +103,12 @@ class Simulator:
         seed: int = 1,
         articles_per_portal: int = 24,
         print_variants: bool = False,
+        mobile_variants: bool = False,
     ) -> None:
         self.host, self.base_port, self.seed = host, base_port, seed
-        self.print_variants = print_variants
+        self.variants = {"print"} if print_variants else set()
+        if mobile_variants:
+            self.variants.add("mobile")
         self.portals: list[Portal] = []
         for i, (pid, name, source, start) in enumerate(PORTAL_SPECS, start=1):
             port = base_port + i
@@ -127,16 +140,17 @@ class Simulator:
         art.path = article_path(art.portal, art)
         self._arts[art.portal].append(art)
         self._paths[(art.portal, art.path)] = art
-        if art.portal == "demo_shengzhou":
-            variant = Art(**{**art.__dict__, "print_of": art, "duplicate_kind": "exact"})
-            variant.path = art.path.replace(".shtml", "_print.shtml")
+        for kind, path in variant_paths(art.portal, art.path).items():
+            fields = {**art.__dict__, "print_of": art, "duplicate_kind": "exact", "variant": kind}
+            variant = Art(**fields)
+            variant.path = path
             self._paths[(art.portal, variant.path)] = variant
 
     def _build(self, n: int) -> None:
         rng, gen = self._gen.rng, self._gen
         times = {p.id: self._times(p, n) for p in self.portals}
         slots: dict[str, dict[int, Art]] = {p.id: {} for p in self.portals}
-        for _ in range(max(1, n // 6) if n >= 2 else 0):
+        for _ in range(max(1, n // 3) if n >= 2 else 0):
             chosen = sorted(rng.sample(range(len(self.portals)), rng.randint(2, 4)))
             original: Art | None = None
             for ix in chosen:
@@ -183,20 +197,16 @@ class Simulator:
         }
 
     def truth(self) -> list[dict[str, Any]]:
-        """Ground truth of every current article (print variants only with print_variants)."""
+        """Ground truth of every current article; print variants (shengzhou) only with
+        ``print_variants``, mobile variants (hongan) only with ``mobile_variants``."""
         with self._lock:
             out = []
             for portal in self.portals:
                 for art in self._arts[portal.id]:
                     out.append(self._truth(art))
-                    if self.print_variants and portal.id == "demo_shengzhou":
-                        out.append(
-                            self._truth(
-                                self._paths[
-                                    (art.portal, art.path.replace(".shtml", "_print.shtml"))
-                                ]
-                            )
-                        )
+                    for kind, path in variant_paths(art.portal, art.path).items():
+                        if kind in self.variants:
+                            out.append(self._truth(self._paths[(art.portal, path)]))
             return out
 
     def pages(self) -> Iterator[tuple[str, list[tuple[str, str]], bytes, dict[str, Any]]]:
@@ -231,8 +241,8 @@ class Simulator:
                 new = "".join(self._gen.rng.sample(pool, 2))
             art.paragraphs[-1] = new
             art.modified = art.modified + timedelta(days=1)
-            if art.portal == "demo_shengzhou":
-                variant = self._paths[(art.portal, art.path.replace(".shtml", "_print.shtml"))]
+            for path in variant_paths(art.portal, art.path).values():
+                variant = self._paths[(art.portal, path)]
                 variant.paragraphs, variant.modified = list(art.paragraphs), art.modified
             return self._truth(art)
 
@@ -352,7 +362,9 @@ class Simulator:
                     [("Content-Type", "text/html; charset=utf-8")],
                     "<html><body><h1>404 页面不存在</h1></body></html>".encode(),
                 )
-            if art.print_of is not None:
+            if art.variant == "mobile" and art.print_of is not None:
+                html = render.mobile_html(portal, art, portal.base_url + art.print_of.path)
+            elif art.print_of is not None:
                 html = render.print_html(portal, art)
             else:
                 related, hot = _neighbours(arts, arts.index(art))
