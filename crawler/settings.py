@@ -75,7 +75,8 @@ ITEM_PIPELINES = {
 # --- refresh: conditional GET, stop paging at known articles (active in `scrapy refresh`) ---
 DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.refresh.ConditionalGetMiddleware": 580}
 SPIDER_MIDDLEWARES = {"crawler.middlewares.refresh.KnownArticlesMiddleware": 800}
-REFRESH_KNOWN_PAGES = int(_env("REFRESH_KNOWN_PAGES", 1))  # list pages of known articles beyond the first
+# list pages holding only known articles read beyond the first, before paging stops
+REFRESH_KNOWN_PAGES = int(_env("REFRESH_KNOWN_PAGES", 1))
 REFRESH_REVISIT_KNOWN = True  # conditional GET for every known article, so edits are found
 
 EXTENSIONS = {

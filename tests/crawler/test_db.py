@@ -92,7 +92,9 @@ def test_near_copy_joins_the_cluster_across_sessions(factory):
     with factory() as session:
         ingest(session, article("a1", STORY, published="2020-02-25T08:00:00+08:00"))
     with factory() as session:  # a later run sees the index of the earlier one
-        kind, _ = ingest(session, article("d4", edited, site="d", published="2020-02-25T10:00:00+08:00"))
+        kind, _ = ingest(
+            session, article("d4", edited, site="d", published="2020-02-25T10:00:00+08:00")
+        )
         rows = {a.id: a for a in iter_articles(session)}
     assert kind == "near"
     assert rows["d4"].duplicate_of == "a1"

@@ -34,4 +34,8 @@ def test_too_few_articles_say_nothing():
 
 
 def test_quality_keys():
-    assert quality_keys("t", None, "x" * 100) == ["quality/articles", "quality/title", "quality/body"]
+    assert quality_keys("t", None, "x" * 100) == [
+        "quality/articles",
+        "quality/title",
+        "quality/body",
+    ]

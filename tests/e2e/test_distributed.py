@@ -42,9 +42,23 @@ def test_two_workers_share_the_crawl_and_fetch_each_article_once(tmp_path):
                "REDIS_URL": REDIS_URL, "CRAWL_RUN": run}  # fmt: skip
         workers = [
             subprocess.Popen(
-                [*SCRAPY, "crawl", portal.id, *FAST, "-s", "DOWNLOAD_DELAY=0.2",
-                 "-s", "CONCURRENT_REQUESTS=1", "-s", "DISTRIBUTED_IDLE_CLOSE=3"],
-                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                [
+                    *SCRAPY,
+                    "crawl",
+                    portal.id,
+                    *FAST,
+                    "-s",
+                    "DOWNLOAD_DELAY=0.2",
+                    "-s",
+                    "CONCURRENT_REQUESTS=1",
+                    "-s",
+                    "DISTRIBUTED_IDLE_CLOSE=3",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
             )
             for _ in range(2)
         ]

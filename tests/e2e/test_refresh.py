@@ -61,7 +61,9 @@ def test_refresh_fetches_every_new_article(refreshed):
 def test_refresh_stores_both_edits_as_new_versions(refreshed):
     db = sqlite3.connect(Path(refreshed["env"]["DATA_DIR"]) / "articles.db")
     for truth in refreshed["edited"]:
-        (article_id,) = db.execute("SELECT id FROM articles WHERE url = ?", (truth["url"],)).fetchone()
+        (article_id,) = db.execute(
+            "SELECT id FROM articles WHERE url = ?", (truth["url"],)
+        ).fetchone()
         (count,) = db.execute(
             "SELECT count(*) FROM article_versions WHERE article_id = ?", (article_id,)
         ).fetchone()
