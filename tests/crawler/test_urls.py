@@ -185,3 +185,28 @@ def test_simulator_urls_desktop_stable_variants_mapped(tmp_path) -> None:
         for page in range(3):
             url = portal.base_url + list_path(portal.id, page)
             assert canonical_url(url, profiles[portal.id]) == url
+
+
+def test_spider_requests_canonical_urls(tmp_path) -> None:
+    from scrapy.utils.test import get_crawler
+
+    from spiders.portal import PortalSpider
+
+    sim = Simulator(base_port=8800, print_variants=True, mobile_variants=True)
+    profiles = load_profiles(sim.write_profiles(tmp_path)[0].parent)
+    truth = sim.truth()
+    hongan = profiles["demo_hongan"]
+    spider_cls = type("HonganSpider", (PortalSpider,), {"name": hongan.id, "profile": hongan})
+    spider = spider_cls.from_crawler(get_crawler(spider_cls))
+    desktop = next(t["url"] for t in truth if t["site"] == "demo_hongan")
+    mobile = desktop.replace("/art/", "/m/art/")
+    page2 = hongan.start_urls[0] + "?uid=1&pageNum=2"
+    links = [
+        mobile,
+        desktop + "?utm_source=wechat#top",
+        page2 + "&from=timeline",
+        "http://127.0.0.1:8802/admin/x.html",
+    ]
+    requests = list(spider.requests_for(iter(links)))
+    assert [r.url for r in requests] == [desktop, desktop, page2]
+    assert [r.meta["kind"] for r in requests] == ["article", "article", "list"]
