@@ -139,7 +139,7 @@ def clean_lines(lines: list[str], doc: Doc, title: str | None) -> list[str]:
     seen: set[str] = set()
     total = sum(map(len, lines))
     before = 0  # characters of the lines kept so far: a tail cut needs an article above it
-    for line in lines:
+    for index, line in enumerate(lines):
         short = len(line) <= _SHORT
         if line in seen and len(line) > 10:
             continue  # pages that print the article twice (print view, paginated copies)
@@ -153,6 +153,12 @@ def clean_lines(lines: list[str], doc: Doc, title: str | None) -> list[str]:
         if is_info_line(line, doc.info):
             continue
         if short and (_EDITOR_LINE.match(line) or _SOURCE_LINE.match(line)):
+            # the 编辑 line closes the article: short lines after it are promos (公众号, 数字报)
+            rest = lines[index + 1 :]
+            if _EDITOR_LINE.match(line) and before >= _TAIL_MIN and all(
+                len(x) <= _NAV_LINE for x in rest
+            ):
+                break
             continue
         if len(line) <= 80 and (_CHROME.search(line) or _LEGAL.search(line)):
             continue
