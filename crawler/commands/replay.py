@@ -167,15 +167,14 @@ class Command(ScrapyCommand):
                     if batch:
                         pages = [page for page, _ in batch]
                         submitted = (pages, pool.map(cpu_stage, pages, [p for _, p in batch]))
-                    if pending is not None:
-                        for page, result in zip(*pending, strict=True):
-                            if not opts.diff:
-                                self.ingest(session, page, result, site_names)
-                            elif isinstance(result, Skip):
+                    if pending is not None and opts.diff:
+                        for _page, result in zip(*pending, strict=True):
+                            if isinstance(result, Skip):
                                 self.counts[f"extract/skip/{result.reason}"] += 1
                             else:
                                 fresh[result.id] = result
-                        session.commit()
+                    elif pending is not None:
+                        self.ingest_batch(session, list(zip(*pending, strict=True)), site_names)
                     pending = submitted
                     if pending is None:
                         break
@@ -188,41 +187,76 @@ class Command(ScrapyCommand):
             pool.shutdown(cancel_futures=True)
         self.progress(started, final=True)
 
-    def ingest(self, session, page: Page, result: Page | Skip, site_names: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    def ingest_batch(
+        self, session: Session, batch: list[tuple[Page, Article | Skip]], site_names: dict[str, str]
+    ) -> None:
+        """Store a batch in one transaction; if an article fails, store the batch again one
+        article per savepoint, so only the bad one is skipped."""
+        counts: Counter[str] = Counter()
+        try:
+            for page, result in batch:
+                self.ingest(session, page, result, site_names, counts)
+                session.flush()  # the next article's duplicate lookup must see this one
+            session.commit()
+        except Exception:
+            session.rollback()
+            counts = Counter()
+            for page, result in batch:
+                self.ingest(session, page, result, site_names, counts, savepoint=True)
+            session.commit()
+        self.counts.update(counts)
+
+    def ingest(  # type: ignore[no-untyped-def]
+        self, session, page: Page, result: Article | Skip, site_names: dict[str, str],
+        counts: Counter[str], savepoint: bool = False,
+    ) -> None:  # fmt: skip
         if isinstance(result, Skip):
-            self.counts[f"extract/skip/{result.reason}"] += 1
+            counts[f"extract/skip/{result.reason}"] += 1
             return
         from pipelines.dedup.index import assign, index_signature
 
         article = result
-        savepoint = session.begin_nested()  # one bad article rolls back alone; commit per batch
+        if not savepoint:
+            kind = assign(session, article, site_names)
+            index_signature(session, article)
+            counts[f"store/{self.store(session, page, article)}"] += 1
+            counts[f"dedup/{kind}"] += 1
+            return
+        nested = session.begin_nested()
         try:
             kind = assign(session, article, site_names)
             index_signature(session, article)
-            outcome = store_article(session, article)
-            record_capture(
-                session,
-                {
-                    "url": page.url,
-                    "site": page.site,
-                    "status": page.status,
-                    "etag": page.header("ETag"),
-                    "last_modified": page.header("Last-Modified"),
-                    "fetched": page.fetched,
-                    "article_id": article.id,
-                    "warc_file": page.warc["file"] if page.warc else None,
-                    "warc_offset": page.warc["offset"] if page.warc else None,
-                    "warc_length": page.warc["length"] if page.warc else None,
-                },
-            )
-            savepoint.commit()
+            outcome = self.store(session, page, article)
+            nested.commit()
         except Exception as exc:
-            savepoint.rollback()
-            self.counts["store/error"] += 1
+            nested.rollback()
+            counts["store/error"] += 1
             print(f"cannot store {page.url}: {exc!r}", file=sys.stderr)
             return
-        self.counts[f"dedup/{kind}"] += 1
-        self.counts[f"store/{outcome}"] += 1
+        counts[f"dedup/{kind}"] += 1
+        counts[f"store/{outcome}"] += 1
+
+    @staticmethod
+    def store(session: Session, page: Page, article: Article) -> str:
+        """Store the article and its capture's validators; the same calls as StorePipeline."""
+        outcome = store_article(session, article)
+        warc = page.warc or {}
+        record_capture(
+            session,
+            {
+                "url": page.url,
+                "site": page.site,
+                "status": page.status,
+                "etag": page.header("ETag"),
+                "last_modified": page.header("Last-Modified"),
+                "fetched": page.fetched,
+                "article_id": article.id,
+                "warc_file": warc.get("file"),
+                "warc_offset": warc.get("offset"),
+                "warc_length": warc.get("length"),
+            },
+        )
+        return outcome
 
     def progress(self, started: float, final: bool = False) -> None:
         stats = self.read_stats

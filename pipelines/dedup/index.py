@@ -36,30 +36,42 @@ def _near_ids(session: Session, article: Article) -> set[str]:
     if not article.minhash:
         return set()
     bands = hashing.lsh_bands(article.minhash)
+    # Core statements on the session's connection: these run for every article, and the ORM's
+    # per-statement bookkeeping cost more than the queries themselves
+    connection = session.connection()
     candidates = set(
-        session.scalars(
+        connection.execute(
             select(BandRow.article_id).where(
                 BandRow.band.in_(bands), BandRow.article_id != article.id
             )
+        ).scalars()
+    )
+    if not candidates:
+        return set()
+    near = set()
+    rows = connection.execute(
+        select(SignatureRow.article_id, SignatureRow.minhash).where(
+            SignatureRow.article_id.in_(candidates)
         )
     )
-    near = set()
-    for sig in session.scalars(select(SignatureRow).where(SignatureRow.article_id.in_(candidates))):
-        if hashing.jaccard(article.minhash, sig.minhash) >= hashing.NEAR_DUP_THRESHOLD:
-            near.add(sig.article_id)
+    for article_id, signature in rows:
+        if hashing.jaccard(article.minhash, signature) >= hashing.NEAR_DUP_THRESHOLD:
+            near.add(article_id)
     return near
 
 
 def index_signature(session: Session, article: Article) -> None:
     """Store (or replace) the article's signature and band keys (bulk inserts: this runs once
     per article on the crawl's main thread)."""
-    known = session.get(SignatureRow, article.id)
+    connection = session.connection()
+    known = connection.execute(
+        select(SignatureRow.minhash).where(SignatureRow.article_id == article.id)
+    ).scalar()
     if known is not None:
-        if known.minhash == list(article.minhash or []):
+        if known == list(article.minhash or []):
             return
-        session.execute(delete(BandRow).where(BandRow.article_id == article.id))
-        session.delete(known)
-        session.flush()
+        connection.execute(delete(BandRow).where(BandRow.article_id == article.id))
+        connection.execute(delete(SignatureRow).where(SignatureRow.article_id == article.id))
     if article.minhash:
         session.execute(
             insert(SignatureRow), [{"article_id": article.id, "minhash": list(article.minhash)}]
@@ -89,11 +101,13 @@ def _assign(session: Session, article: Article, site_names: dict[str, str]) -> s
     exact: set[str] = set()
     if article.content_hash:
         exact = set(
-            session.scalars(
+            session.connection()
+            .execute(
                 select(ArticleRow.id).where(
                     ArticleRow.content_hash == article.content_hash, ArticleRow.id != article.id
                 )
             )
+            .scalars()
         )
     near = _near_ids(session, article) - exact
     matched = exact | near
