@@ -51,3 +51,14 @@ def free_base_port() -> int:
             continue
         return base
     raise RuntimeError("no free ports for the simulator")
+
+
+def count_articles(db: Path) -> int:
+    """Articles stored in a SQLite database so far (0 while it does not exist yet)."""
+    import sqlite3
+
+    try:
+        with sqlite3.connect(db) as conn:
+            return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    except sqlite3.Error:
+        return 0

@@ -10,7 +10,7 @@ from tests.helpers import ROOT
 
 PURE = [
     "crawler.items", "crawler.profiles", "archive", "archive.reader", "archive.writer",
-    "archive.recovery", "pipelines", "pipelines.extract", "pipelines.extract.body",
+    "archive.recovery", "archive.cdxj", "archive.wacz", "archive.parse", "pipelines", "pipelines.extract", "pipelines.extract.body",
     "pipelines.extract.charset", "pipelines.extract.dates", "pipelines.extract.people",
     "pipelines.extract.title", "pipelines.normalize", "pipelines.dedup.hashing",
     "pipelines.dedup.canonical",

@@ -7,14 +7,13 @@ import gzip
 import os
 import re
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from datetime import UTC, datetime
 
 from crawler.commands.schedule import is_due, try_lock
-from tests.helpers import ROOT, SCRAPY, free_base_port
+from tests.helpers import ROOT, SCRAPY, count_articles, free_base_port
 from tests.simulator import Simulator
 
 
@@ -42,14 +41,6 @@ def test_lock_is_exclusive_and_released_when_its_holder_dies(tmp_path):
     os.close(fd)
 
 
-def _count(db):
-    try:
-        with sqlite3.connect(db) as conn:
-            return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-    except sqlite3.Error:
-        return 0
-
-
 def test_killed_scheduled_crawl_restarts_unlocked_and_keeps_what_was_stored(tmp_path):
     with Simulator(base_port=free_base_port()) as sim:
         sites = tmp_path / "sites"
@@ -70,9 +61,9 @@ def test_killed_scheduled_crawl_restarts_unlocked_and_keeps_what_was_stored(tmp_
         started = first.stderr.readline()
         pid = int(re.search(r"pid (\d+)", started).group(1))
         deadline = time.monotonic() + 60
-        while _count(data / "articles.db") < 3 and time.monotonic() < deadline:
+        while count_articles(data / "articles.db") < 3 and time.monotonic() < deadline:
             time.sleep(0.2)
-        stored_before = _count(data / "articles.db")
+        stored_before = count_articles(data / "articles.db")
         assert stored_before >= 3
         os.kill(pid, signal.SIGKILL)
         rest = first.communicate(timeout=60)[1]
@@ -87,7 +78,7 @@ def test_killed_scheduled_crawl_restarts_unlocked_and_keeps_what_was_stored(tmp_
         assert "skipped" not in second.stderr
         assert "exit 0" in second.stderr, second.stderr
         truth = [t for t in sim.truth() if t["site"] == portal.id]
-    assert _count(data / "articles.db") >= max(stored_before, int(0.95 * len(truth)))
+    assert count_articles(data / "articles.db") >= max(stored_before, int(0.95 * len(truth)))
     assert not list((data / "warc").glob("*.open"))
     for path in (data / "warc").glob("*.warc.gz"):
         with gzip.open(path) as stream:

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import gzip
 import json
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 import zipfile
 from pathlib import Path
@@ -18,8 +16,8 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.records import ascii_url
-from tests.archive.test_pywb import LAUNCHER, free_port, get_full
 from tests.helpers import scrapy
+from tests.pywb import get_full, wayback_server
 
 BIN = Path(sys.executable).parent
 
@@ -46,33 +44,8 @@ def timestamp(iso: str) -> str:
 def wayback(crawled, tmp_path_factory):
     """Collection ``coll`` of every crawl WARC (``wb-manager init/add``) served by pywb."""
     root = tmp_path_factory.mktemp("pywb")
-    for args in (["init", "coll"], ["add", "coll", *map(str, warc_files(crawled))]):
-        subprocess.run([BIN / "wb-manager", *args], cwd=root, check=True, capture_output=True)
-    (root / "launch.py").write_text(LAUNCHER)
-    port = free_port()
-    log = (root / "wayback.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "launch.py", str(port)], cwd=root, stdout=log, stderr=log
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert proc.poll() is None, (root / "wayback.log").read_text()
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "pywb did not start"
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}/coll"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+    with wayback_server(root, "coll", warc_files(crawled)) as base:
+        yield base
 
 
 def some_articles(crawled, per_site: int = 2) -> list[dict]:

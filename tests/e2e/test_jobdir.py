@@ -5,21 +5,12 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import time
 from collections import Counter
 
-from tests.helpers import ROOT, SCRAPY, free_base_port, scrapy
+from tests.helpers import ROOT, SCRAPY, count_articles, free_base_port, scrapy
 from tests.simulator import Simulator
-
-
-def _count(db):
-    try:
-        with sqlite3.connect(db) as conn:
-            return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-    except sqlite3.Error:
-        return 0
 
 
 def test_crawl_paused_with_sigint_resumes_from_jobdir(tmp_path):
@@ -37,12 +28,12 @@ def test_crawl_paused_with_sigint_resumes_from_jobdir(tmp_path):
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
         deadline = time.monotonic() + 60
-        while _count(data / "articles.db") < 4 and time.monotonic() < deadline:
+        while count_articles(data / "articles.db") < 4 and time.monotonic() < deadline:
             time.sleep(0.2)
         first.send_signal(signal.SIGINT)  # one SIGINT: Scrapy finishes in-flight work and stops
         log = first.communicate(timeout=120)[1]
         assert first.returncode == 0, log[-3000:]
-        paused = _count(data / "articles.db")
+        paused = count_articles(data / "articles.db")
         truth = [t for t in sim.truth() if t["site"] == portal.id]
         assert 4 <= paused < len(truth), "the crawl was not paused midway"
         assert "shutdown" in log.lower()
@@ -50,5 +41,5 @@ def test_crawl_paused_with_sigint_resumes_from_jobdir(tmp_path):
         scrapy("crawl", portal.id, *slow, env=env)
         fetched = Counter(url for method, url, status in sim.requests() if status == 200)
     articles = {t["url"] for t in truth}
-    assert _count(data / "articles.db") >= len(truth)
+    assert count_articles(data / "articles.db") >= len(truth)
     assert [u for u in articles if fetched[u] > 1] == []
