@@ -132,6 +132,19 @@ class WarcCaptureMiddleware:
             "http-header-user-agent": settings.get("USER_AGENT", ""),
             "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
             "isPartOf": getattr(spider, "name", ""),
+            "profile": str(getattr(getattr(spider, "profile", None), "path", "") or ""),
+            "crawl-settings": " ".join(
+                f"{name}={settings.get(name)}"
+                for name in (
+                    "DOWNLOAD_DELAY",
+                    "AUTOTHROTTLE_ENABLED",
+                    "AUTOTHROTTLE_TARGET_CONCURRENCY",
+                    "CONCURRENT_REQUESTS_PER_DOMAIN",
+                    "RETRY_TIMES",
+                    "DOWNLOAD_TIMEOUT",
+                    "JOBDIR",
+                )
+            ),  # fmt: skip
             "format": "WARC File Format 1.1",
             "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
         }
