@@ -60,6 +60,13 @@ def response_data(response: Response) -> HttpResponseData:
     )
 
 
+# the settings a reader of the archive needs to judge how the crawl behaved
+INFO_SETTINGS = (
+    "DOWNLOAD_DELAY", "AUTOTHROTTLE_ENABLED", "AUTOTHROTTLE_TARGET_CONCURRENCY",
+    "CONCURRENT_REQUESTS_PER_DOMAIN", "RETRY_TIMES", "DOWNLOAD_TIMEOUT", "JOBDIR",
+)  # fmt: skip
+
+
 def update_index(warc_files: list[Any], index_path: str) -> int:
     """Index this crawl's WARC files (one ``indexes/<warc>.cdxj`` each) and merge every such
     part into ``index.cdxj``, under a lock so concurrent crawls of one DATA_DIR don't clash."""
@@ -133,18 +140,7 @@ class WarcCaptureMiddleware:
             "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
             "isPartOf": getattr(spider, "name", ""),
             "profile": str(getattr(getattr(spider, "profile", None), "path", "") or ""),
-            "crawl-settings": " ".join(
-                f"{name}={settings.get(name)}"
-                for name in (
-                    "DOWNLOAD_DELAY",
-                    "AUTOTHROTTLE_ENABLED",
-                    "AUTOTHROTTLE_TARGET_CONCURRENCY",
-                    "CONCURRENT_REQUESTS_PER_DOMAIN",
-                    "RETRY_TIMES",
-                    "DOWNLOAD_TIMEOUT",
-                    "JOBDIR",
-                )
-            ),  # fmt: skip
+            "crawl-settings": " ".join(f"{n}={settings.get(n)}" for n in INFO_SETTINGS),
             "format": "WARC File Format 1.1",
             "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
         }
