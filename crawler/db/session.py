@@ -4,9 +4,12 @@ revision on open. SQLite gets WAL and a busy timeout so a crawl and a reader can
 
 from __future__ import annotations
 
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -33,6 +36,23 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+@contextmanager
+def _migration_lock(engine: Engine, connection: Connection) -> Iterator[None]:
+    """One migrating process at a time: two workers opening a fresh database at once must not
+    both create its tables (SQLite: a flock beside the file; PostgreSQL: an advisory lock)."""
+    if engine.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(742001)"))
+        yield
+        return
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.migrate.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def upgrade(engine: Engine) -> None:
     """Run Alembic migrations up to head on ``engine``."""
     import logging
@@ -45,7 +65,7 @@ def upgrade(engine: Engine) -> None:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
+    with engine.begin() as connection, _migration_lock(engine, connection):
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 

@@ -99,3 +99,20 @@ def test_near_copy_joins_the_cluster_across_sessions(factory):
     assert kind == "near"
     assert rows["d4"].duplicate_of == "a1"
     assert rows["d4"].cluster == rows["a1"].cluster
+
+
+def _open(url: str) -> list[str]:
+    from sqlalchemy import inspect
+
+    factory = open_database(url)
+    return sorted(inspect(factory.kw["bind"]).get_table_names())
+
+
+def test_processes_opening_a_fresh_database_at_once_migrate_it_once(tmp_path):
+    import multiprocessing
+
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    with multiprocessing.get_context("spawn").Pool(6) as pool:
+        tables = pool.map(_open, [url] * 6)
+    assert all("articles" in t for t in tables)
+    assert len({tuple(t) for t in tables}) == 1

@@ -48,7 +48,7 @@ def test_two_workers_share_the_crawl_and_fetch_each_article_once(tmp_path):
                     portal.id,
                     *FAST,
                     "-s",
-                    "DOWNLOAD_DELAY=0.2",
+                    "DOWNLOAD_DELAY=0.4",
                     "-s",
                     "CONCURRENT_REQUESTS=1",
                     "-s",
