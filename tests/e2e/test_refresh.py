@@ -4,6 +4,7 @@ bodies never downloaded again (304 answers archived as revisit records)."""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -89,6 +90,15 @@ def test_second_refresh_right_after_fetches_only_list_pages(refreshed):
     bodies = [u for _, u, s in refreshed["third_requests"] if s == 200 and u in articles]
     assert bodies == []
     assert "not_modified" in refreshed["third"].stdout
+
+
+def test_list_pages_of_only_known_articles_are_counted_for_the_paging_stop(refreshed):
+    # every list page is known in the third refresh: the paging-stop logic sees them all
+    counts = [
+        int(n) for n in re.findall(r"'refresh/known_list_pages': (\d+)", refreshed["third"].stderr)
+    ]
+    assert len(counts) == len({t["site"] for t in refreshed["truth"]})
+    assert all(n >= 1 for n in counts)
 
 
 def test_unchanged_pages_are_revisit_records_with_refers_to(refreshed):
