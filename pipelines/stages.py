@@ -9,6 +9,7 @@ Stats: ``extract/articles``, ``extract/skip/<reason>``, ``dedup/<unique|exact|ne
 from __future__ import annotations
 
 import logging
+from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -62,7 +63,11 @@ class ExtractPipeline(_Stage):
         if not isinstance(item, Page):
             return item
         pool = self.crawler.get_extension(WorkerPool)
-        result = await pool.run(cpu_stage, item, self.profile)
+        try:
+            result = await pool.run(cpu_stage, item, self.profile)
+        except BrokenProcessPool:
+            logger.error("Extraction worker died on %s; a new pool takes over", item.url)
+            result = Skip(item.url, "worker_died", "the extraction process died on this page")
         if isinstance(result, Skip):
             self.inc(f"extract/skip/{result.reason}")
             raise DropItem(f"no article at {result.url}: {result.reason} {result.detail}".strip())

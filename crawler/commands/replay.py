@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 import time
 from collections import Counter
+from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -153,7 +154,8 @@ class Command(ScrapyCommand):
         self.counts: Counter[str] = Counter()
         factory = open_database(database_url(self.settings))
         workers = self.settings.getint("EXTRACT_WORKERS", 0)
-        pool = make_pool(max(0, workers))
+        self.workers = max(0, workers)
+        self.pool = make_pool(self.workers)
         started = last_report = time.monotonic()
         stream = self.pages(args, profiles, opts)
         try:
@@ -165,16 +167,17 @@ class Command(ScrapyCommand):
                     batch = list(islice(stream, BATCH))
                     submitted = None
                     if batch:
-                        pages = [page for page, _ in batch]
-                        submitted = (pages, pool.map(cpu_stage, pages, [p for _, p in batch]))
+                        submitted = (batch, self.pool.map(cpu_stage, *zip(*batch, strict=True)))
+                    if pending is not None:
+                        pending = self.results(*pending)
                     if pending is not None and opts.diff:
-                        for _page, result in zip(*pending, strict=True):
+                        for _page, result in pending:
                             if isinstance(result, Skip):
                                 self.counts[f"extract/skip/{result.reason}"] += 1
                             else:
                                 fresh[result.id] = result
                     elif pending is not None:
-                        self.ingest_batch(session, list(zip(*pending, strict=True)), site_names)
+                        self.ingest_batch(session, pending, site_names)
                     pending = submitted
                     if pending is None:
                         break
@@ -184,8 +187,30 @@ class Command(ScrapyCommand):
                 if opts.diff:
                     print(diff_report(session, fresh, self.replayed_files))
         finally:
-            pool.shutdown(cancel_futures=True)
+            self.pool.shutdown(cancel_futures=True)
         self.progress(started, final=True)
+
+    def results(
+        self, batch: list[tuple[Page, SiteProfile | None]], mapped: Iterator[Article | Skip]
+    ) -> list[tuple[Page, Article | Skip]]:
+        """The CPU stage's results for a batch. If a worker died (killed, out of memory, a crash
+        in a C extension), a fresh pool redoes the batch page by page, and a page that kills its
+        worker again is a ``worker_died`` skip: one page is lost, not the replay."""
+        try:
+            return list(zip((page for page, _ in batch), mapped, strict=True))
+        except BrokenProcessPool:
+            pass
+        out: list[tuple[Page, Article | Skip]] = []
+        for page, profile in batch:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = make_pool(self.workers)
+            try:
+                out.append((page, self.pool.submit(cpu_stage, page, profile).result()))
+                continue
+            except BrokenProcessPool:
+                print(f"extraction worker died on {page.url}", file=sys.stderr)
+            out.append((page, Skip(page.url, "worker_died", "the extraction process died")))
+        return out
 
     def ingest_batch(
         self, session: Session, batch: list[tuple[Page, Article | Skip]], site_names: dict[str, str]

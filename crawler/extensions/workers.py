@@ -8,6 +8,7 @@ import asyncio
 import multiprocessing
 import os
 from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from scrapy import signals
@@ -48,6 +49,14 @@ class _SharedPool:
         return cls.pool
 
     @classmethod
+    def replace_broken(cls, broken: Executor, workers: int) -> Executor:
+        """A fresh pool in place of one whose worker died (every later task would fail)."""
+        if cls.pool is broken:
+            broken.shutdown(wait=False, cancel_futures=True)
+            cls.pool = make_pool(workers)
+        return cls.pool or broken
+
+    @classmethod
     def release(cls) -> None:
         cls.users -= 1
         if cls.users <= 0 and cls.pool is not None:
@@ -78,7 +87,13 @@ class WorkerPool:
         if self._pool is None:
             self._pool = _SharedPool.acquire(self.workers)
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._pool, func, *args)
+        try:
+            return await loop.run_in_executor(self._pool, func, *args)
+        except BrokenProcessPool:
+            # a worker died (killed, out of memory, a crash in a C extension): start a new pool
+            # so the rest of the crawl goes on; the caller counts this page as a skip
+            self._pool = _SharedPool.replace_broken(self._pool, self.workers)
+            raise
 
     def close(self) -> None:
         if self._pool is not None:

@@ -1,0 +1,33 @@
+"""The crawl's worker pool: work runs in other processes, and a worker that dies costs one page,
+not the rest of the crawl."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from concurrent.futures.process import BrokenProcessPool
+
+import pytest
+
+from crawler.extensions.workers import WorkerPool
+
+
+def test_work_runs_in_another_process_and_survives_a_dead_worker():
+    async def scenario():
+        pool = WorkerPool(workers=1)
+        try:
+            assert await pool.run(os.getpid) != os.getpid()
+            with pytest.raises(BrokenProcessPool):
+                await pool.run(os._exit, 1)  # the worker process dies mid-task
+            assert await pool.run(abs, -3) == 3  # a fresh pool took over
+        finally:
+            pool.close()
+
+    asyncio.run(scenario())
+
+
+def test_inline_mode_runs_in_this_process():
+    async def scenario():
+        return await WorkerPool(workers=-1).run(os.getpid)
+
+    assert asyncio.run(scenario()) == os.getpid()
