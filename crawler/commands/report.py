@@ -30,7 +30,7 @@ def svg_lines(
 ) -> str:
     """A small line chart as inline SVG: one line per series over ``labels``."""
     width, height, pad = 640, 220, 36
-    peak = max([max(v) for v in series.values() if v] + [1e-9])
+    peak = max([max(v) for v in series.values() if v] + [1.0])
     if percent:
         peak = 1.0
     n = max(len(labels), 2)
@@ -44,7 +44,7 @@ def svg_lines(
         f'<text x="{pad}" y="16" font-size="14" font-weight="bold">{html.escape(title)}</text>',
         f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" stroke="#999"/>',
         f'<line x1="{pad}" y1="{pad}" x2="{pad}" y2="{height - pad}" stroke="#999"/>',
-        f'<text x="4" y="{pad + 4}" font-size="10">{"100%" if percent else f"{peak:g}"}</text>',
+        f'<text x="4" y="{pad + 4}" font-size="10">{"100%" if percent else f"{peak:.0f}"}</text>',
     ]
     if labels:
         parts.append(
@@ -80,7 +80,8 @@ def articles_per_day(
     if not all_days:
         return [], {}
     end = date.fromisoformat(all_days[-1])
-    labels = [(end - timedelta(days=i)).isoformat() for i in range(days - 1, -1, -1)]
+    start = max(date.fromisoformat(all_days[0]), end - timedelta(days=days - 1))
+    labels = [(start + timedelta(days=i)).isoformat() for i in range((end - start).days + 1)]
     return labels, {site: [float(c[d]) for d in labels] for site, c in counts.items()}
 
 
@@ -126,7 +127,7 @@ td,th{{border:1px solid #ccc;padding:4px 8px;text-align:right}} td:first-child{{
 <table><tr><th>site</th><th>kind</th><th>finished</th><th>fetched</th><th>not modified</th><th>new</th><th>changed</th><th>duplicates</th><th>errors</th></tr>{rows}</table>
 <h2 class="drift">Drift alarms</h2><ul class="drift">{alarms}</ul>
 <h2>Plots</h2>
-{svg_lines(f"Articles per day (published), last {days} days", per_day, day_labels)}
+{svg_lines(f"Articles per day (published; at most the last {days} days)", per_day, day_labels)}
 {svg_lines("Errors per crawl", series(lambda f: f.get("errors", 0)), run_labels)}
 {svg_lines("Duplicates per crawl", series(lambda f: f.get("duplicates", 0)), run_labels)}
 {svg_lines("Not-modified share per crawl", series(not_modified_share), run_labels, percent=True)}
@@ -147,7 +148,9 @@ class Command(ScrapyCommand):
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
         parser.add_argument("-o", "--output", help="HTML file (default <DATA_DIR>/report.html)")
-        parser.add_argument("--days", type=int, default=30, help="days in the articles plot")
+        parser.add_argument(
+            "--days", type=int, default=365, help="at most this many days in the articles plot"
+        )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
