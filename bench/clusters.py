@@ -25,13 +25,12 @@ from typing import Any
 from sqlalchemy import select
 
 from crawler.db.models import ArticleRow
-from crawler.db.repository import store_article
 from crawler.db.session import open_database
 from crawler.items import Page, Skip
 from crawler.profiles import load_profiles
-from pipelines import cpu_stage
+from pipelines import cpu_stage, store
 from pipelines.dedup.canonical import RULE
-from pipelines.dedup.index import assign, index_signature
+from pipelines.dedup.index import assign
 from tests.simulator import Simulator
 
 FETCHED_START = datetime(2026, 1, 1, tzinfo=UTC)
@@ -108,8 +107,7 @@ def evaluate(
                 report.skips.append(f"{url}: {result.reason}")
                 continue
             report.kinds[assign(session, result, site_names)] += 1
-            index_signature(session, result)
-            store_article(session, result)
+            store(session, result)
             session.commit()
             truth_of[result.id] = truth
         rows = list(session.scalars(select(ArticleRow)))

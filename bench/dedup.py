@@ -22,11 +22,11 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from crawler.db.models import ArticleRow, BandRow
-from crawler.db.repository import store_article
 from crawler.db.session import open_database
 from crawler.items import Article
+from pipelines import store
 from pipelines.dedup.hashing import content_hash, minhash
-from pipelines.dedup.index import assign, index_signature
+from pipelines.dedup.index import assign
 
 # 3,000 common CJK characters make ~9M two-character "words": texts as varied as real news
 CHARS = [chr(c) for c in range(0x4E00, 0x4E00 + 3000)]
@@ -126,8 +126,7 @@ def main() -> None:
         for i, (art, story) in enumerate(articles(args.n), 1):
             truth[art.id] = story
             assign(session, art)
-            index_signature(session, art)
-            store_article(session, art)
+            store(session, art)
             if i % 500 == 0:
                 session.commit()
                 session.expunge_all()

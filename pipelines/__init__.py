@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from crawler.items import Article, Page, Skip
     from crawler.profiles import SiteProfile
 
@@ -31,3 +33,17 @@ def cpu_stage(page: Page, profile: SiteProfile | None) -> Article | Skip:
     except Exception as exc:  # a bug must cost one page, not the crawl
         return Skip(page.url, "error", f"normalize failed: {exc!r}")
     return article
+
+
+def store(session: Session, article: Article) -> str:
+    """The store step, after dedup: the article's signature into the duplicate index, the
+    article (earlier versions kept), its capture's validators. Returns ``new``, ``changed`` or
+    ``unchanged``; the caller commits."""
+    from crawler.db.repository import record_capture, store_article
+    from pipelines.dedup.index import index_signature
+
+    index_signature(session, article)
+    outcome = store_article(session, article)
+    if article.capture:
+        record_capture(session, dict(article.capture, article_id=article.id))
+    return outcome

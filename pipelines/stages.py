@@ -17,14 +17,13 @@ from scrapy.exceptions import DropItem
 from sqlalchemy import select
 
 from crawler.db.models import CrawlRunRow
-from crawler.db.repository import record_capture, store_article
 from crawler.db.session import open_database
 from crawler.extensions.drift import drift_flags, quality_keys, shares
 from crawler.extensions.workers import WorkerPool
 from crawler.items import Article, Page, Skip
 from crawler.settings import database_url
-from pipelines import cpu_stage
-from pipelines.dedup.index import assign, index_signature
+from pipelines import cpu_stage, store
+from pipelines.dedup.index import assign
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -72,14 +71,7 @@ class ExtractPipeline(_Stage):
             self.inc(f"extract/skip/{result.reason}")
             raise DropItem(f"no article at {result.url}: {result.reason} {result.detail}".strip())
         self.inc("extract/articles")
-        result.capture = {
-            "url": item.url,
-            "site": item.site,
-            "status": item.status,
-            "etag": item.header("ETag"),
-            "last_modified": item.header("Last-Modified"),
-            "fetched": item.fetched,
-        }
+        result.capture = item.capture()
         return result
 
 
@@ -136,20 +128,7 @@ class StorePipeline(_DatabaseStage):
         if not isinstance(item, Article):
             return item
         try:
-            index_signature(self.session, item)
-            outcome = store_article(self.session, item)
-            if item.capture:
-                warc = item.warc or {}
-                record_capture(
-                    self.session,
-                    dict(
-                        item.capture,
-                        article_id=item.id,
-                        warc_file=warc.get("file"),
-                        warc_offset=warc.get("offset"),
-                        warc_length=warc.get("length"),
-                    ),
-                )
+            outcome = store(self.session, item)
             self.session.commit()
         except Exception:
             self.session.rollback()

@@ -19,12 +19,11 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
-from crawler.db.repository import record_capture, store_article
 from crawler.db.session import open_database
 from crawler.extensions.workers import make_pool
 from crawler.items import Article, Page, Skip
 from crawler.settings import database_url
-from pipelines import cpu_stage
+from pipelines import cpu_stage, store
 
 if TYPE_CHECKING:
     import argparse
@@ -238,50 +237,25 @@ class Command(ScrapyCommand):
         if isinstance(result, Skip):
             counts[f"extract/skip/{result.reason}"] += 1
             return
-        from pipelines.dedup.index import assign, index_signature
+        from pipelines.dedup.index import assign
 
         article = result
-        if not savepoint:
-            kind = assign(session, article, site_names)
-            index_signature(session, article)
-            counts[f"store/{self.store(session, page, article)}"] += 1
-            counts[f"dedup/{kind}"] += 1
-            return
-        nested = session.begin_nested()
+        article.capture = page.capture()
+        nested = session.begin_nested() if savepoint else None
         try:
             kind = assign(session, article, site_names)
-            index_signature(session, article)
-            outcome = self.store(session, page, article)
-            nested.commit()
+            outcome = store(session, article)
         except Exception as exc:
+            if nested is None:
+                raise  # ingest_batch retries the batch article by article
             nested.rollback()
             counts["store/error"] += 1
             print(f"cannot store {page.url}: {exc!r}", file=sys.stderr)
             return
+        if nested is not None:
+            nested.commit()
         counts[f"dedup/{kind}"] += 1
         counts[f"store/{outcome}"] += 1
-
-    @staticmethod
-    def store(session: Session, page: Page, article: Article) -> str:
-        """Store the article and its capture's validators; the same calls as StorePipeline."""
-        outcome = store_article(session, article)
-        warc = page.warc or {}
-        record_capture(
-            session,
-            {
-                "url": page.url,
-                "site": page.site,
-                "status": page.status,
-                "etag": page.header("ETag"),
-                "last_modified": page.header("Last-Modified"),
-                "fetched": page.fetched,
-                "article_id": article.id,
-                "warc_file": warc.get("file"),
-                "warc_offset": warc.get("offset"),
-                "warc_length": warc.get("length"),
-            },
-        )
-        return outcome
 
     def progress(self, started: float, final: bool = False) -> None:
         stats = self.read_stats

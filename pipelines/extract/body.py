@@ -155,8 +155,10 @@ def clean_lines(lines: list[str], doc: Doc, title: str | None) -> list[str]:
         if short and (_EDITOR_LINE.match(line) or _SOURCE_LINE.match(line)):
             # the 编辑 line closes the article: short lines after it are promos (公众号, 数字报)
             rest = lines[index + 1 :]
-            if _EDITOR_LINE.match(line) and before >= _TAIL_MIN and all(
-                len(x) <= _NAV_LINE for x in rest
+            if (
+                _EDITOR_LINE.match(line)
+                and before >= _TAIL_MIN
+                and all(len(x) <= _NAV_LINE for x in rest)
             ):
                 break
             continue
