@@ -52,11 +52,12 @@ class RecordRef:
 
 
 def _software() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
-        from crawler import __version__
-    except ImportError:  # archive/ used on its own
-        __version__ = "unknown"
-    return f"countynews/{__version__}"
+        return f"countynews/{version('county-news-crawler')}"
+    except PackageNotFoundError:  # archive/ used on its own
+        return "countynews"
 
 
 class WarcWriter:

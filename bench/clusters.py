@@ -26,11 +26,12 @@ from sqlalchemy import select
 
 from crawler.db.models import ArticleRow
 from crawler.db.session import open_database
-from crawler.items import Page, Skip
-from crawler.profiles import load_profiles
-from pipelines import cpu_stage, store
+from model.items import Page, Skip
+from model.profiles import load_profiles
+from pipelines import cpu_stage
 from pipelines.dedup.canonical import RULE
 from pipelines.dedup.index import assign
+from pipelines.store import store
 from tests.simulator import Simulator
 
 FETCHED_START = datetime(2026, 1, 1, tzinfo=UTC)

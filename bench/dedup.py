@@ -23,10 +23,10 @@ from sqlalchemy import func, select
 
 from crawler.db.models import ArticleRow, BandRow
 from crawler.db.session import open_database
-from crawler.items import Article
-from pipelines import store
+from model.items import Article
 from pipelines.dedup.hashing import content_hash, minhash
 from pipelines.dedup.index import assign
+from pipelines.store import store
 
 # 3,000 common CJK characters make ~9M two-character "words": texts as varied as real news
 CHARS = [chr(c) for c in range(0x4E00, 0x4E00 + 3000)]

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crawler.items import Article, Page
+from model.items import Article, Page
 from pipelines.extract import charset, extract
 
 CORPUS = Path("/work/shared/corpus/real")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.spiderloader import SpiderLoader
 
-from crawler.profiles import DEFAULT_SITES_DIR, ProfileError, SiteProfile, load_profile
+from model.profiles import DEFAULT_SITES_DIR, ProfileError, SiteProfile, load_profile
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider

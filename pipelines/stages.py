@@ -17,19 +17,21 @@ from scrapy.exceptions import DropItem
 from sqlalchemy import select
 
 from crawler.db.models import CrawlRunRow
+from crawler.db.repository import capture_of
 from crawler.db.session import open_database
 from crawler.extensions.drift import drift_flags, quality_keys, shares
 from crawler.extensions.workers import WorkerPool
-from crawler.items import Article, Page, Skip
 from crawler.settings import database_url
-from pipelines import cpu_stage, store
+from model.items import Article, Page, Skip
+from pipelines import cpu_stage
 from pipelines.dedup.index import assign
+from pipelines.store import store
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from sqlalchemy.orm import Session
 
-    from crawler.profiles import SiteProfile
+    from model.profiles import SiteProfile
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +73,7 @@ class ExtractPipeline(_Stage):
             self.inc(f"extract/skip/{result.reason}")
             raise DropItem(f"no article at {result.url}: {result.reason} {result.detail}".strip())
         self.inc("extract/articles")
-        result.capture = item.capture()
+        result.capture = capture_of(item)
         return result
 
 

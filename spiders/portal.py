@@ -15,15 +15,15 @@ from scrapy.http import TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.sitemap import Sitemap
 
-from crawler.items import Page
-from crawler.urls import canonical_url
+from model.items import Page
+from model.urls import canonical_url
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
 
     from scrapy.http import Response
 
-    from crawler.profiles import SiteProfile
+    from model.profiles import SiteProfile
 
 
 def _headers(response: Response) -> list[tuple[str, str]]:
@@ -76,7 +76,7 @@ class PortalSpider(Spider):
 
     def requests_for(self, urls: Iterator[str]) -> Iterator[Request]:
         """Article and list requests for the URLs that match the profile, each URL first
-        canonicalized (tracking parameters, print and mobile variants: ``crawler.urls``)."""
+        canonicalized (tracking parameters, print and mobile variants: ``model.urls``)."""
         for raw in urls:
             url = canonical_url(raw, self.profile)
             if self.profile.is_article(url):

@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from crawler.profiles import DEFAULT_SITES_DIR
+from model.profiles import DEFAULT_SITES_DIR
 from tests.helpers import FAST, scrapy
 from tests.simulator import Simulator
 

@@ -12,7 +12,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from crawler.profiles import DEFAULT_SITES_DIR, load_profile, load_profiles
+from model.profiles import DEFAULT_SITES_DIR, load_profile, load_profiles
 from tests.simulator import Simulator
 from tests.simulator.corpus import GLOSS_RE, to_simplified
 from tests.simulator.server import MISSING_PATH, list_path

@@ -14,8 +14,8 @@ from scrapy.exceptions import UsageError
 
 from crawler.db.repository import iter_articles
 from crawler.db.session import open_database
-from crawler.items import EXPORT_FIELDS
 from crawler.settings import database_url
+from model.items import EXPORT_FIELDS
 
 if TYPE_CHECKING:
     import argparse

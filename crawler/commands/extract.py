@@ -12,7 +12,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
-from crawler.items import Page, Skip
+from model.items import Page, Skip
 from pipelines import cpu_stage
 
 if TYPE_CHECKING:

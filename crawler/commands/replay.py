@@ -19,11 +19,13 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
+from crawler.db.repository import capture_of
 from crawler.db.session import open_database
 from crawler.extensions.workers import make_pool
-from crawler.items import Article, Page, Skip
 from crawler.settings import database_url
-from pipelines import cpu_stage, store
+from model.items import Article, Page, Skip
+from pipelines import cpu_stage
+from pipelines.store import store
 
 if TYPE_CHECKING:
     import argparse
@@ -31,7 +33,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
-    from crawler.profiles import SiteProfile
+    from model.profiles import SiteProfile
 
 BATCH = 64
 
@@ -240,7 +242,7 @@ class Command(ScrapyCommand):
         from pipelines.dedup.index import assign
 
         article = result
-        article.capture = page.capture()
+        article.capture = capture_of(page)
         nested = session.begin_nested() if savepoint else None
         try:
             kind = assign(session, article, site_names)

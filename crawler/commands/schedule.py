@@ -29,7 +29,7 @@ from crawler.settings import data_dir, database_url
 if TYPE_CHECKING:
     import argparse
 
-    from crawler.profiles import SiteProfile
+    from model.profiles import SiteProfile
 
 
 def _parse(value: str) -> datetime:

@@ -16,7 +16,7 @@ from pipelines.dedup import canonical, hashing
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from crawler.items import Article
+    from model.items import Article
 
 
 def _copy(row: ArticleRow | Article, site_names: dict[str, str]) -> dict[str, Any]:

@@ -18,7 +18,7 @@ import hashlib
 import re
 from typing import TYPE_CHECKING
 
-from crawler.items import Article, Page, Skip
+from model.items import Article, Page, Skip
 
 from . import charset
 from .body import extract_body
@@ -28,7 +28,7 @@ from .people import extract_author, extract_editor, extract_source
 from .title import extract_title
 
 if TYPE_CHECKING:
-    from crawler.profiles import SiteProfile
+    from model.profiles import SiteProfile
 
 EXTRACTOR_VERSION = "2"
 MAX_BYTES = 20 * 1024 * 1024

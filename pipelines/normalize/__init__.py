@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 
-from crawler.items import Article
+from model.items import Article
 from pipelines.dedup.hashing import content_hash
 from pipelines.normalize.pinyin import remove_glosses
 from pipelines.normalize.script import detect_script, to_simplified

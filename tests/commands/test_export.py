@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from crawler.items import EXPORT_FIELDS
+from model.items import EXPORT_FIELDS
 from tests.helpers import scrapy
 
 

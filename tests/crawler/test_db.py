@@ -9,7 +9,7 @@ from sqlalchemy import create_engine, text
 
 from crawler.db.repository import iter_articles, store_article, versions
 from crawler.db.session import open_database
-from crawler.items import Article
+from model.items import Article
 from pipelines.dedup.hashing import content_hash, minhash
 from pipelines.dedup.index import assign, index_signature
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.profiles import DEFAULT_SITES_DIR, ProfileError, load_profile, load_profiles
+from model.profiles import DEFAULT_SITES_DIR, ProfileError, load_profile, load_profiles
 
 GOOD = """\
 id: {id}

@@ -1,12 +1,12 @@
-"""URL canonicalization (crawler.urls): tracking parameters, print and mobile variants mapped to
+"""URL canonicalization (model.urls): tracking parameters, print and mobile variants mapped to
 the desktop article, directory indexes only where the profile treats both forms alike."""
 
 from __future__ import annotations
 
 import pytest
 
-from crawler.profiles import SiteProfile, load_profiles
-from crawler.urls import canonical_url
+from model.profiles import SiteProfile, load_profiles
+from model.urls import canonical_url
 from tests.simulator import Simulator
 from tests.simulator.server import list_path
 

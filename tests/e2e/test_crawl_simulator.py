@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from crawler.items import EXPORT_FIELDS
+from model.items import EXPORT_FIELDS
 
 
 def test_export_has_design_fields(crawled):

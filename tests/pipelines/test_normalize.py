@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from crawler.items import Article
+from model.items import Article
 from pipelines.dedup.hashing import content_hash
 from pipelines.normalize import MOJIBAKE_FLAG, normalize, normalize_line
 

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 if TYPE_CHECKING:
-    from crawler.profiles import SiteProfile
+    from model.profiles import SiteProfile
 
 __all__ = [
     "INDEX_FILES",

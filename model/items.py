@@ -36,22 +36,6 @@ class Page:
                 return value
         return None
 
-    def capture(self) -> dict[str, Any]:
-        """What the database keeps of this capture: validators for a refresh's conditional GET
-        and the location of its WARC record."""
-        warc = self.warc or {}
-        return {
-            "url": self.url,
-            "site": self.site,
-            "status": self.status,
-            "etag": self.header("ETag"),
-            "last_modified": self.header("Last-Modified"),
-            "fetched": self.fetched,
-            "warc_file": warc.get("file"),
-            "warc_offset": warc.get("offset"),
-            "warc_length": warc.get("length"),
-        }
-
 
 @dataclass(slots=True)
 class Skip:
