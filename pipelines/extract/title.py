@@ -10,11 +10,20 @@ from .document import Doc, clean_space, select_text
 # separators between headline and site/channel names, strongest first
 _SEPARATORS = re.compile(r"\s*(?:_+|\s[-–—|]\s|--+|\||｜|-)\s*")
 _MIN_HEAD = 5
+# a Chinese dash (破折号) also opens subtitles ("追梦人——记驻村第一书记"), so a dash is a site
+# separator only when what follows it is the last part and reads as a site or outlet name
+_DASH_SITE = re.compile(
+    r"\s*(?:—{1,2}|－{1,2}|-{2,})\s*[^—－\s]{1,18}"
+    r"(?:网|网站|在线|新闻|政府|门户|融媒|融媒体中心|新闻中心|客户端|频道|日报|晚报|报|电视台|发布)$"
+)
 
 
 def strip_suffix(title: str) -> str:
     """Cut site and channel names after the headline: the first separator after a long head."""
     title = clean_space(title)
+    site = _DASH_SITE.search(title)
+    if site and len(title[: site.start()].strip()) >= _MIN_HEAD:
+        title = title[: site.start()].strip()
     for match in _SEPARATORS.finditer(title):
         head = title[: match.start()].strip()
         sep = match.group().strip()
