@@ -73,7 +73,11 @@ ITEM_PIPELINES = {
     "pipelines.stages.StorePipeline": 400,
 }
 # --- refresh: conditional GET, stop paging at known articles (active in `scrapy refresh`) ---
-DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.refresh.ConditionalGetMiddleware": 580}
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.refresh.ConditionalGetMiddleware": 580,
+    # next to the engine: sees each fetch's final outcome, after retries and redirects
+    "crawler.middlewares.outcome.FetchOutcomeMiddleware": 10,
+}
 SPIDER_MIDDLEWARES = {"crawler.middlewares.refresh.KnownArticlesMiddleware": 800}
 # list pages holding only known articles read beyond the first, before paging stops
 REFRESH_KNOWN_PAGES = int(_env("REFRESH_KNOWN_PAGES", 1))
@@ -81,7 +85,11 @@ REFRESH_REVISIT_KNOWN = True  # conditional GET for every known article, so edit
 
 EXTENSIONS = {
     "crawler.extensions.workers.WorkerPool": 0,
+    # per-site status lines, end-of-crawl summary and exit status, in place of LogStats
+    "scrapy.extensions.logstats.LogStats": None,
+    "crawler.extensions.progress.CrawlProgress": 0,
 }
+LOGSTATS_INTERVAL = float(_env("LOGSTATS_INTERVAL", 60.0))  # seconds between status lines
 
 LOG_LEVEL = _env("LOG_LEVEL", "INFO")
 FEED_EXPORT_ENCODING = "utf-8"

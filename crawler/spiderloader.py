@@ -53,14 +53,15 @@ class SitesSpiderLoader(SpiderLoader):
         if not self.sites_dir.is_dir():
             err = ProfileError(self.sites_dir, "SITES_DIR", "not a directory")
             self.errors["(SITES_DIR)"] = err
-            logger.error("Site profiles refused: %s", err)
+            logger.debug("Site profiles refused: %s", err)
             return
         for path in sorted(self.sites_dir.glob("*.y*ml")):
             try:
                 profile = load_profile(path)
             except ProfileError as err:
                 self.errors[path.stem] = err
-                logger.error("Site profile refused: %s", err)
+                # the commands print refusals once; this loader is built several times per run
+                logger.debug("Site profile refused: %s", err)
                 continue
             self.profiles[profile.id] = profile
             python_cls = self._spiders.get(profile.id)
@@ -78,6 +79,13 @@ class SitesSpiderLoader(SpiderLoader):
     def list(self) -> list[str]:
         # the bare PortalSpider base class has no name and is never listed
         return sorted(name for name in self._spiders if name)
+
+    def refusal(self, names: list[str]) -> ProfileError | None:
+        """The refusal that stops a run of ``names``: an unusable SITES_DIR or a named profile."""
+        for key in ("(SITES_DIR)", *names):
+            if key in self.errors:
+                return self.errors[key]
+        return None
 
     def find_by_request(self, request: Request) -> list[str]:
         return [

@@ -21,11 +21,20 @@ SELECTOR_FIELDS = ("title", "published", "author", "source", "editor", "body")
 
 
 class ProfileError(ValueError):
-    """A profile file that cannot be used, naming the file, the field and the reason."""
+    """A profile file that cannot be used, naming the file, the field and the reason; ``problems``
+    holds every (field, reason) found, ``field`` and ``reason`` the first."""
 
-    def __init__(self, file: str | Path, field: str, reason: str) -> None:
+    def __init__(
+        self,
+        file: str | Path,
+        field: str,
+        reason: str,
+        problems: list[tuple[str, str]] | None = None,
+    ) -> None:
         self.file, self.field, self.reason = str(file), field, reason
-        super().__init__(f"{self.file}: field {field!r}: {reason}")
+        self.problems = problems or [(field, reason)]
+        listed = "; ".join(f"field {name!r}: {why}" for name, why in self.problems)
+        super().__init__(f"{self.file}: {listed}")
 
 
 class _Selectors(BaseModel):
@@ -166,19 +175,22 @@ def parse_profile(data: Any, path: str | Path) -> SiteProfile:
     """Validate one profile's parsed YAML; raise ProfileError naming file, field and reason."""
     if not isinstance(data, dict):
         raise ProfileError(path, "(file)", "expected a mapping of profile fields")
+    problems: list[tuple[str, str]] = []
     try:
         model = _ProfileModel.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        reason = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "missing":
-            reason = "required field is missing"
-        elif err["type"] == "extra_forbidden":
-            reason = "unknown field"
-        raise ProfileError(path, _field_of(err), reason) from None
+        for err in exc.errors():
+            reason = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "missing":
+                reason = "required field is missing"
+            elif err["type"] == "extra_forbidden":
+                reason = "unknown field"
+            problems.append((_field_of(err), reason))
     stem = Path(path).stem
-    if model.id != stem:
-        raise ProfileError(path, "id", f"id {model.id!r} must equal the file name {stem!r}")
+    if isinstance(data.get("id"), str) and data["id"] != stem:
+        problems.append(("id", f"id {data['id']!r} must equal the file name {stem!r}"))
+    if problems:
+        raise ProfileError(path, *problems[0], problems=problems)
     allowed = model.allowed_domains
     if allowed is None:
         allowed = sorted({urlsplit(u).hostname or "" for u in model.start_urls})

@@ -5,16 +5,23 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import sys
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
+from scrapy.spiderloader import get_spider_loader
+from sqlalchemy import select
 
+from crawler.db.models import ArticleRow
 from crawler.db.repository import iter_articles
 from crawler.db.session import open_database
 from crawler.settings import database_url
+from crawler.status import CommandError, exit_status
 from model.items import EXPORT_FIELDS
 
 if TYPE_CHECKING:
@@ -22,6 +29,30 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
 FORMATS = (".jsonl", ".jsonl.gz", ".parquet")
+LOCAL_TIME = ZoneInfo("Asia/Shanghai")  # the portals' time: a bare date starts at its midnight
+
+
+def parse_since(value: str) -> datetime:
+    """``--since`` as an instant: ``2026-12-02`` (midnight, Asia/Shanghai),
+    ``2026-12-02T08:00:00+08:00`` or ``...Z`` (that instant), ``2026-12-02T08:00`` (Asia/Shanghai).
+    Raises :class:`CommandError` for anything else."""
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            return datetime.combine(date.fromisoformat(text), time(), LOCAL_TIME)
+        moment = datetime.fromisoformat(text.replace("z", "Z").replace("Z", "+00:00"))
+    except ValueError:
+        raise CommandError(
+            f"--since {value!r} is not a date (2026-12-02, Asia/Shanghai) or a time with an "
+            "offset (2026-12-02T08:00:00+08:00)"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=LOCAL_TIME)
+
+
+def since_key(moment: datetime) -> str:
+    """The stored ``fetched`` values (WARC dates: UTC, ``Z``, with or without fractions) sort
+    as strings; an instant's UTC second is a prefix that compares correctly with all of them."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def export_format(path: str) -> str:
@@ -122,10 +153,9 @@ def dataset_card(
 
 
 def card_path(output: Path) -> Path:
-    name = output.name
-    for suffix in FORMATS:
-        name = name.removesuffix(suffix)
-    return output.with_name(f"{name}.card.md")
+    """The dataset card beside an export: ``x.parquet`` -> ``x.parquet.card.md``, so exports
+    of one base name in two formats keep a card each."""
+    return output.with_name(f"{output.name}.card.md")
 
 
 class Command(ScrapyCommand):
@@ -142,20 +172,46 @@ class Command(ScrapyCommand):
         super().add_options(parser)
         parser.add_argument("-o", "--output", required=True, help="output file")
         parser.add_argument("--site", help="only this site id")
-        parser.add_argument("--since", help="only articles fetched on or after DATE (ISO 8601)")
+        parser.add_argument(
+            "--since",
+            help="only articles fetched at or after DATE: 2026-12-02 (midnight, Asia/Shanghai) "
+            "or a time with offset, 2026-12-02T08:00:00+08:00",
+        )
 
+    @exit_status
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
         fmt = export_format(opts.output)
-        factory = open_database(database_url(self.settings))
+        since = since_key(parse_since(opts.since)) if opts.since else None
         path = Path(opts.output)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with factory() as session:
-            records = [a.export() for a in iter_articles(session, opts.site, opts.since)]
+        part = path.with_name(f".{path.name}.part")  # renamed when complete
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            part.touch()
+        except OSError as exc:
+            raise CommandError(f"cannot write {path}: {exc.strerror or exc}") from None
+        try:
+            factory = open_database(database_url(self.settings))
+            with factory() as session:
+                if opts.site:
+                    self.check_site(session, opts.site)
+                records = [a.export() for a in iter_articles(session, opts.site, since)]
             if fmt == ".parquet":
-                count = write_parquet(records, path)
+                count = write_parquet(records, part)
             else:
-                count = write_jsonl(records, path, compress=fmt == ".jsonl.gz")
-        card = card_path(path)
-        card.write_text(dataset_card(records, path, opts.site, opts.since), encoding="utf-8")
+                count = write_jsonl(records, part, compress=fmt == ".jsonl.gz")
+            card = card_path(path)
+            card.write_text(dataset_card(records, path, opts.site, opts.since), encoding="utf-8")
+            os.replace(part, path)
+        except OSError as exc:
+            raise CommandError(f"cannot write {path}: {exc.strerror or exc}") from None
+        finally:
+            part.unlink(missing_ok=True)
         print(f"Exported {count} articles to {path} (dataset card {card})", file=sys.stderr)
+
+    def check_site(self, session: Any, site: str) -> None:
+        """An unknown ``--site`` (no profile, no stored article) is a mistake, not 0 articles."""
+        profiles = getattr(get_spider_loader(self.settings), "profiles", {})
+        stored = session.scalar(select(ArticleRow.id).where(ArticleRow.site == site).limit(1))
+        if site not in profiles and stored is None:
+            raise CommandError(f"unknown site {site!r}: no profile and no stored article has it")

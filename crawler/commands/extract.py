@@ -12,6 +12,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
+from crawler.status import FAILED, exit_status
 from model.items import Page, Skip
 from pipelines import cpu_stage
 
@@ -35,6 +36,7 @@ class Command(ScrapyCommand):
         parser.add_argument("--url", help="the page's URL (default: file:// URL of the file)")
         parser.add_argument("--site", help="extract with this site profile")
 
+    @exit_status
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if not args:
             raise UsageError("give one or more HTML files")
@@ -45,6 +47,7 @@ class Command(ScrapyCommand):
             profile = getattr(loader, "profiles", {}).get(opts.site)
             if profile is None:
                 raise UsageError(f"unknown site {opts.site!r}; `scrapy list` shows the sites")
+        extracted = 0
         for name in args:
             path = Path(name)
             try:
@@ -63,3 +66,6 @@ class Command(ScrapyCommand):
             record = result.export()
             record.pop("warc")
             print(json.dumps(record, ensure_ascii=False))
+            extracted += 1
+        if not extracted:
+            self.exitcode = FAILED  # nothing could be done: no file gave an article

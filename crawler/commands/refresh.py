@@ -7,18 +7,18 @@ and an edited article is stored as a new version. A summary per site is printed 
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from scrapy.commands import BaseRunSpiderCommand
-from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 from sqlalchemy import select
 
 from crawler.db.models import CrawlRunRow
 from crawler.db.session import open_database
+from crawler.runs import check_run, run_crawls
 from crawler.settings import database_url
+from crawler.status import DONE_WITH_ERRORS, exit_on_error, exit_status, fail
 
 if TYPE_CHECKING:
     import argparse
@@ -46,23 +46,23 @@ class Command(BaseRunSpiderCommand):
     def short_desc(self) -> str:
         return "Incremental crawl of all (or the named) portals"
 
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)
+        with exit_on_error(self):
+            check_run(self.settings, args or sorted(get_spider_loader(self.settings).list()))
+
+    @exit_status
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
-        assert self.crawler_process is not None
         loader = get_spider_loader(self.settings)
-        errors = getattr(loader, "errors", {})
         names = args or sorted(loader.list())
-        for name in names:
-            if name in errors:
-                print(f"Refused: {errors[name]}. Nothing was crawled.", file=sys.stderr)
-                self.exitcode = 2
-                return
-            if name not in loader.list():
-                raise UsageError(f"unknown site {name!r}; `scrapy list` shows the sites")
+        if not args:
+            # refreshing every site: a refused profile is reported, the others are refreshed
+            for name, error in sorted(getattr(loader, "errors", {}).items()):
+                if name != "(SITES_DIR)":
+                    fail(self, f"refused: {error}. Not refreshed.", DONE_WITH_ERRORS)
         started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        for name in names:
-            self.crawler_process.crawl(name, run_kind="refresh", **opts.spargs)
-        self.crawler_process.start()
+        run_crawls(self, names, opts.spargs, run_kind="refresh")
         factory = open_database(database_url(self.settings))
         with factory() as session:
             runs = list(
@@ -73,5 +73,3 @@ class Command(BaseRunSpiderCommand):
                 )
             )
         print(summary_table(runs))
-        if self.crawler_process.bootstrap_failed:
-            self.exitcode = 1

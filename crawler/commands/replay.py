@@ -12,6 +12,7 @@ import time
 from collections import Counter
 from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -23,6 +24,7 @@ from crawler.db.repository import capture_of
 from crawler.db.session import open_database
 from crawler.extensions.workers import make_pool
 from crawler.settings import database_url
+from crawler.status import DONE_WITH_ERRORS, CommandError, exit_status
 from model.items import Article, Page, Skip
 from pipelines import cpu_stage
 from pipelines.store import store
@@ -94,6 +96,20 @@ def diff_report(session: Session, fresh: dict[str, Article], files: set[str]) ->
     return "\n".join(lines)
 
 
+def warc_files(args: list[str]) -> list[Path]:
+    """The WARC files named or found in the folders named; a missing path or a folder with no
+    WARC file is a usage error."""
+    from archive.reader import iter_files
+
+    for name in args:
+        if not Path(name).exists():
+            raise CommandError(f"no such file or folder: {name}")
+    files = list(iter_files(args))
+    if not files:
+        raise CommandError(f"no WARC files (*.warc, *.warc.gz) in {', '.join(args)}")
+    return files
+
+
 class Command(ScrapyCommand):
     requires_project = True
     requires_crawler_process = False
@@ -121,6 +137,7 @@ class Command(ScrapyCommand):
         from archive import iter_captures
 
         for capture in iter_captures(paths, self.read_stats):
+            self.read_progress.update(capture.file, capture.offset + capture.length)
             if capture.record_type != "response" or capture.status != 200:
                 self.counts["replay/skip/not_ok_response"] += 1
                 continue
@@ -141,6 +158,7 @@ class Command(ScrapyCommand):
             )
             yield page, profile
 
+    @exit_status
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if not args:
             raise UsageError("give WARC files or folders")
@@ -149,7 +167,10 @@ class Command(ScrapyCommand):
         profiles: dict[str, SiteProfile] = getattr(loader, "profiles", {})
         site_names = {pid: p.name for pid, p in profiles.items()}
         from archive import ReadStats
+        from archive.progress import ReadProgress
 
+        files = warc_files(args)
+        self.read_progress = ReadProgress(files)
         self.read_stats = ReadStats()
         self.replayed_files: set[str] = set()
         self.counts: Counter[str] = Counter()
@@ -158,7 +179,7 @@ class Command(ScrapyCommand):
         self.workers = max(0, workers)
         self.pool = make_pool(self.workers)
         started = last_report = time.monotonic()
-        stream = self.pages(args, profiles, opts)
+        stream = self.pages([str(f) for f in files], profiles, opts)
         try:
             with factory() as session:
                 fresh: dict[str, Article] = {}
@@ -190,6 +211,25 @@ class Command(ScrapyCommand):
         finally:
             self.pool.shutdown(cancel_futures=True)
         self.progress(started, final=True)
+        self.exit_with_status()
+
+    def exit_with_status(self) -> None:
+        """2 when no WARC record could be read; 1 when records were damaged or articles could
+        not be stored or killed their worker."""
+        stats = self.read_stats
+        if stats.records == 0 and stats.errors:
+            raise CommandError(f"no WARC record could be read: {stats.errors[0]}")
+        problems = [
+            f"{n} {what}"
+            for n, what in (
+                (len(stats.errors), "damaged records skipped"),
+                (self.counts["store/error"], "articles not stored"),
+                (self.counts["extract/skip/worker_died"], "pages killed their worker"),
+            )
+            if n
+        ]
+        if problems:
+            raise CommandError("; ".join(problems), DONE_WITH_ERRORS)
 
     def results(
         self, batch: list[tuple[Page, SiteProfile | None]], mapped: Iterator[Article | Skip]
@@ -269,6 +309,8 @@ class Command(ScrapyCommand):
             f"{'replayed' if final else 'replaying'}: {stats.records} records, "
             f"{stored} articles stored, {elapsed:.1f}s ({stored / max(elapsed, 1e-9):.1f}/s)"
         )
+        if not final:
+            line += f"; {self.read_progress.describe(elapsed)}"
         print(line, file=sys.stderr)
         if final:
             for key, value in sorted((self.counts + stats.skipped).items()):

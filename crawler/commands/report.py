@@ -18,6 +18,7 @@ from crawler.commands.refresh import summary_table
 from crawler.db.models import ArticleRow, CrawlRunRow
 from crawler.db.session import open_database
 from crawler.settings import data_dir, database_url
+from crawler.status import CommandError, exit_status
 
 if TYPE_CHECKING:
     import argparse
@@ -152,6 +153,7 @@ class Command(ScrapyCommand):
             "--days", type=int, default=365, help="at most this many days in the articles plot"
         )
 
+    @exit_status
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
         factory = open_database(database_url(self.settings))
@@ -163,8 +165,11 @@ class Command(ScrapyCommand):
             )
         print(summary_table([r for r in runs if r.pk in latest_pks]))
         out = Path(opts.output) if opts.output else data_dir(self.settings) / "report.html"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(
-            build_report(runs, [tuple(a) for a in articles], opts.days), encoding="utf-8"
-        )
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(
+                build_report(runs, [tuple(a) for a in articles], opts.days), encoding="utf-8"
+            )
+        except OSError as exc:
+            raise CommandError(f"cannot write {out}: {exc.strerror or exc}") from None
         print(f"Report written to {out}", file=sys.stderr)

@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 from crawler.db.models import CrawlRunRow
 from crawler.db.session import open_database
 from crawler.settings import data_dir, database_url
+from crawler.status import FAILED, exit_status
 
 if TYPE_CHECKING:
     import argparse
@@ -109,6 +110,7 @@ class Command(ScrapyCommand):
                 continue
             running[profile.id] = self.launch(profile, fd)
 
+    @exit_status
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
         loader = get_spider_loader(self.settings)
@@ -125,6 +127,9 @@ class Command(ScrapyCommand):
             self.tick(running)
             if opts.once:
                 for site, process in running.items():
-                    print(f"finished {site}: exit {process.wait()}", file=sys.stderr)
+                    code = process.wait()
+                    print(f"finished {site}: exit {code}", file=sys.stderr)
+                    # a crawl killed by a signal (negative code) did not finish: the worst
+                    self.exitcode = max(self.exitcode, FAILED if code < 0 else code)
                 return
             time.sleep(opts.interval)

@@ -11,6 +11,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from crawler.settings import warc_dir
+from crawler.status import DONE_WITH_ERRORS, CommandError, exit_status
 
 if TYPE_CHECKING:
     import argparse
@@ -30,6 +31,7 @@ class Command(ScrapyCommand):
         super().add_options(parser)
         parser.add_argument("-o", "--output", required=True, help="the .wacz file to write")
 
+    @exit_status
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         from archive.wacz import WaczError, package_wacz, validate_wacz
 
@@ -40,11 +42,11 @@ class Command(ScrapyCommand):
         try:
             out = package_wacz(sources, opts.output)
         except WaczError as exc:
-            print(f"cannot package: {exc}", file=sys.stderr)
-            self.exitcode = 1
-            return
+            raise CommandError(f"cannot package: {exc}") from None
+        except OSError as exc:
+            raise CommandError(f"cannot write {opts.output}: {exc.strerror or exc}") from None
         valid, report = validate_wacz(out)
-        print(f"{out}: {'valid' if valid else 'INVALID'} WACZ", file=sys.stderr)
         if not valid:
             print(report, file=sys.stderr)
-            self.exitcode = 1
+            raise CommandError(f"{out}: INVALID WACZ (the report above says why)", DONE_WITH_ERRORS)
+        print(f"{out}: valid WACZ", file=sys.stderr)

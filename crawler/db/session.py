@@ -5,14 +5,51 @@ revision on open. SQLite gets WAL and a busy timeout so a crawl and a reader can
 from __future__ import annotations
 
 import fcntl
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
+from crawler.status import CommandError
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+CONNECT_TIMEOUT = 10  # seconds: an unreachable host fails in seconds, not at the TCP timeout
+
+
+class DatabaseUnavailable(CommandError):
+    """``DATABASE_URL`` cannot be opened: the message names the URL (password hidden) and why."""
+
+
+def shown_url(url: str) -> str:
+    """``url`` with its password hidden, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return re.sub(r"(//[^:/@]*:)[^@/]*@", r"\1***@", url)
+
+
+def driver_url(url: str) -> str:
+    """The SQLAlchemy URL to open: ``postgres://`` (libpq's and Heroku's spelling) is read as
+    ``postgresql://``, and both open with psycopg 3."""
+    for scheme in ("postgres://", "postgresql://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url.removeprefix(scheme)
+    return url
+
+
+def _cause(exc: BaseException) -> str:
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        exc = exc.orig
+    if isinstance(exc, ArgumentError):
+        return "not a database URL (e.g. sqlite:///data/articles.db, postgresql://user@host/db)"
+    if isinstance(exc, (NoSuchModuleError, ImportError)):
+        return f"no database driver for it ({exc})"
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -26,11 +63,13 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 
 def make_engine(url: str) -> Engine:
     """An engine for ``url`` (``postgresql://`` opens with psycopg 3); SQLite folders created."""
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    url = driver_url(url)
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url)
+    connect_args = {}
+    if url.startswith("postgresql") and "connect_timeout" not in url:
+        connect_args["connect_timeout"] = CONNECT_TIMEOUT
+    engine = create_engine(url, connect_args=connect_args)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -57,11 +96,12 @@ def upgrade(engine: Engine) -> None:
     """Run Alembic migrations up to head on ``engine``."""
     import logging
 
-    from alembic import command
-    from alembic.config import Config
-
+    # alembic logs a line per built-in plugin when it is first imported, and one per migration
+    # context: neither says anything to a user of ours, so they are quieted before the import
     for name in ("alembic.runtime.migration", "alembic.runtime.plugins"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    from alembic import command
+    from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
@@ -71,7 +111,16 @@ def upgrade(engine: Engine) -> None:
 
 
 def open_database(url: str) -> sessionmaker[Session]:
-    """Engine + migrations + a session factory: the one way commands and pipelines open the db."""
-    engine = make_engine(url)
-    upgrade(engine)
+    """Engine + migrations + a session factory: the one way commands and pipelines open the db.
+
+    Raises :class:`DatabaseUnavailable` (one line: the URL, password hidden, and the cause)
+    when the URL does not parse, has no driver, or the database cannot be reached or migrated.
+    """
+    try:
+        engine = make_engine(url)
+        upgrade(engine)
+    except (ArgumentError, NoSuchModuleError, ImportError, DBAPIError, OSError) as exc:
+        raise DatabaseUnavailable(
+            f"cannot open the database {shown_url(url)}: {_cause(exc)}"
+        ) from None
     return sessionmaker(engine, expire_on_commit=False)

@@ -9,8 +9,12 @@ import sqlite3
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 
+from crawler.commands.export import card_path, parse_since, since_key
+from crawler.status import CommandError
 from model.items import EXPORT_FIELDS
+from tests.commands.test_exit_status import one_line
 from tests.helpers import scrapy
 
 
@@ -39,7 +43,7 @@ def test_site_and_since_filters_and_the_dataset_card(crawled, tmp_path):
     one = read_jsonl(out)
     assert one
     assert {r["site"] for r in one} == {site}
-    card = (tmp_path / "one.card.md").read_text(encoding="utf-8")
+    card = (tmp_path / "one.jsonl.card.md").read_text(encoding="utf-8")
     assert f"| {site} | {len(one)} |" in card
 
     # move half of the articles' capture time into the past: --since keeps the other half
@@ -79,3 +83,80 @@ def test_extract_prints_the_article_of_a_saved_page(simulator, tmp_path):
     assert "warc" not in record
     assert record["title"] == truth["title"]
     assert record["published"] == truth["published"]
+
+
+@pytest.mark.parametrize(
+    ("value", "utc"),
+    [
+        ("2026-12-02", "2026-12-01T16:00:00"),  # midnight in Asia/Shanghai
+        ("2026-12-02T08:00:00+08:00", "2026-12-02T00:00:00"),
+        ("2026-12-02T00:00:00Z", "2026-12-02T00:00:00"),
+        ("2026-12-02T00:00:00+00:00", "2026-12-02T00:00:00"),
+        ("2026-12-02T09:30", "2026-12-02T01:30:00"),  # no offset: Asia/Shanghai
+    ],
+)
+def test_since_is_an_instant(value, utc):
+    assert since_key(parse_since(value)) == utc
+
+
+@pytest.mark.parametrize("value", ["garbage", "2026-13-45", "yesterday", "2026-12-02T25:00"])
+def test_since_refuses_what_does_not_parse(value):
+    with pytest.raises(CommandError, match="is not a date"):
+        parse_since(value)
+
+
+def test_since_compares_instants_whatever_the_offset(crawled, tmp_path):
+    env = crawled["env"]
+    db = sqlite3.connect(crawled["data"] / "articles.db")
+    ids = [r["id"] for r in crawled["articles"]]
+    try:
+        # WARC dates: UTC, with or without fractions of a second
+        dates = ["2026-12-01T23:59:59.999999Z", "2026-12-02T00:00:00Z", "2026-12-02T00:00:00.5Z"]
+        db.executemany("UPDATE articles SET fetched = ? WHERE id = ?",
+                       [(dates[i % 3], aid) for i, aid in enumerate(ids)])  # fmt: skip
+        db.commit()
+        later = {aid for i, aid in enumerate(ids) if i % 3}
+        for since in ("2026-12-02T08:00:00+08:00", "2026-12-02T00:00:00Z", "2026-12-02T00:00Z"):
+            out = tmp_path / "since.jsonl"
+            scrapy("export", "-o", str(out), "--since", since, env=env)
+            assert {r["id"] for r in read_jsonl(out)} == later, since
+    finally:
+        for record in crawled["articles"]:
+            db.execute("UPDATE articles SET fetched = ? WHERE id = ?",
+                       (record["fetched"], record["id"]))  # fmt: skip
+        db.commit()
+        db.close()
+    for bad in ("garbage", "2026-13-45", "yesterday"):
+        result = scrapy("export", "-o", str(tmp_path / "x.jsonl"), "--since", bad, env=env,
+                        check=False)  # fmt: skip
+        assert result.returncode == 2
+        assert bad in one_line(result.stderr)
+    assert not (tmp_path / "x.jsonl").exists()
+
+
+def test_each_export_file_has_its_own_card(crawled, tmp_path):
+    env = crawled["env"]
+    site = crawled["articles"][0]["site"]
+    scrapy("export", "-o", str(tmp_path / "x.parquet"), env=env)
+    scrapy("export", "-o", str(tmp_path / "x.jsonl.gz"), "--site", site, env=env)
+    assert card_path(tmp_path / "x.parquet") != card_path(tmp_path / "x.jsonl.gz")
+    whole = card_path(tmp_path / "x.parquet").read_text(encoding="utf-8")
+    one = card_path(tmp_path / "x.jsonl.gz").read_text(encoding="utf-8")
+    assert "# Dataset card: x.parquet" in whole
+    assert "site = all" in whole
+    assert f"site = {site}" in one
+
+
+def test_export_to_an_unwritable_path_or_unknown_site_exits_2(crawled, tmp_path):
+    env = crawled["env"]
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    # under a file, and in /proc where even root cannot create a file
+    for target in (blocker / "x.jsonl", Path("/proc/countynews-export.jsonl")):
+        result = scrapy("export", "-o", str(target), env=env, check=False)
+        assert result.returncode == 2, result.stderr
+        assert f"cannot write {target}" in one_line(result.stderr)
+    unknown = scrapy("export", "-o", str(tmp_path / "u.jsonl"), "--site", "nosuchsite", env=env,
+                     check=False)  # fmt: skip
+    assert unknown.returncode == 2
+    assert "unknown site 'nosuchsite'" in one_line(unknown.stderr)

@@ -60,3 +60,17 @@ def test_builtin_profiles_all_load():
     assert any(pid.startswith("demo_") for pid in profiles)
     for pid in seeds:
         assert "NOT YET VERIFIED" in (DEFAULT_SITES_DIR / f"{pid}.yaml").read_text("utf-8")
+
+
+def test_every_problem_of_a_profile_is_reported(tmp_path):
+    text = (
+        GOOD.format(id="other").replace("'/art/\\d+\\.html$'", "'/art/(\\d+.html'") + "colour: x\n"
+    )
+    with pytest.raises(ProfileError) as info:
+        load_profile(write(tmp_path, "ceshi", text))
+    fields = [field.split(".")[0] for field, _ in info.value.problems]
+    assert sorted(fields) == ["articles", "colour", "id"]
+    message = str(info.value)
+    assert "regular expression" in message
+    assert "unknown field" in message
+    assert "must equal the file name" in message

@@ -1,0 +1,67 @@
+"""Running site crawls from a command (``crawl``, ``refresh``): refuse bad profiles, unknown
+sites and an unusable database before any request, then run, and end with the worst status of
+the sites' crawls."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from scrapy.spiderloader import get_spider_loader
+
+from crawler.db.session import open_database
+from crawler.settings import database_url
+from crawler.status import FAILED, CommandError, fail
+
+if TYPE_CHECKING:
+    from scrapy.commands import BaseRunSpiderCommand
+    from scrapy.crawler import Crawler
+
+
+def check_database(settings: Any) -> None:
+    """Open (and migrate) ``DATABASE_URL`` once, so a bad URL stops a run before it fetches."""
+    open_database(database_url(settings)).kw["bind"].dispose()
+
+
+def crawl_exit_status(crawler: Crawler) -> int:
+    """The status ``CrawlProgress`` decided when the spider closed (2 if it never opened)."""
+    if crawler.stats is None:
+        return FAILED
+    status = crawler.stats.get_value("exit/status")
+    return FAILED if status is None else int(status)
+
+
+def check_run(settings: Any, names: list[str]) -> None:
+    """Refuse a run (:class:`CommandError`, nothing crawled) of a refused profile, an unknown
+    site, or with a database that cannot be opened: before any request is made."""
+    loader = get_spider_loader(settings)
+    refused = getattr(loader, "refusal", lambda _names: None)(names)
+    if refused is not None:
+        raise CommandError(f"refused: {refused}. Nothing was crawled.")
+    unknown = [name for name in names if name not in loader.list()]
+    if unknown:
+        raise CommandError(f"unknown site {unknown[0]!r}; `scrapy list` shows the sites")
+    check_database(settings)
+
+
+def run_crawls(
+    command: BaseRunSpiderCommand, names: list[str], spargs: dict[str, Any], **kwargs: Any
+) -> list[Crawler]:
+    """Crawl the sites ``names`` (checked by :func:`check_run`) in ``command``'s crawler
+    process; set its exit status to the worst of theirs."""
+    assert command.crawler_process is not None
+    crawlers = []
+    for name in names:
+        crawler = command._create_crawler(name)
+        command.crawler_process.crawl(crawler, **spargs, **kwargs)
+        crawlers.append(crawler)
+    command.crawler_process.start()
+    for crawler in crawlers:
+        status = crawl_exit_status(crawler)
+        if status:
+            site = getattr(crawler.spider, "name", "?")
+            reason = crawler.stats.get_value("exit/reason") if crawler.stats else None
+            fail(command, f"{site}: exit status {status} ({reason or 'did not run'})", status)
+        command.exitcode = max(command.exitcode, status)
+    if command.crawler_process.bootstrap_failed:
+        command.exitcode = FAILED
+    return crawlers
