@@ -3,10 +3,11 @@ pinyin glosses, simplified script, ``script``/``text_original`` and ``content_ha
 ``mojibake`` flag where the served text shows a broken charset round trip.
 
 Order: served text -> :func:`text.clean_text` -> :func:`pinyin.remove_glosses` ->
-:func:`script.to_simplified`. ``text_original`` is the served body after the text hygiene
-step only (glosses, traditional script and all) when it differs from the final text, else None:
-a simplified page whose only changes are spacing keeps no second copy. Running ``normalize``
-twice gives the same article: the second run starts again from ``text_original``.
+:func:`script.to_simplified`. ``text_original`` is the body as served, with only its whitespace
+tidied (:func:`text.clean_lines`: lines stripped, empty lines dropped), so glosses, traditional
+script and full-width digits (``３月５日``) stay as served; it is None when it equals the final
+text, so a simplified page whose only changes are spacing keeps no second copy. Running
+``normalize`` twice gives the same article: the second run starts again from ``text_original``.
 """
 
 from __future__ import annotations
@@ -34,10 +35,10 @@ def normalize_line(value: str | None) -> str | None:
 
 
 def _normalize_body(served: str) -> tuple[str, str, str]:
-    """(final text, cleaned served text, served script) of a served body."""
+    """(final text, served text with tidied whitespace, served script) of a served body."""
     cleaned = clean_text(served)
     script = detect_script(cleaned)
-    return to_simplified(remove_glosses(cleaned)), cleaned, script
+    return to_simplified(remove_glosses(cleaned)), clean_lines(served), script
 
 
 def normalize(article: Article) -> Article:

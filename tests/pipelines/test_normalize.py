@@ -104,6 +104,15 @@ def test_full_width_letters_and_digits_become_ascii_punctuation_stays():
     assert article.text == "RCEP等重大战略机遇，2022年（第1季度）：完成。"
 
 
+def test_text_original_keeps_full_width_digits_as_served():
+    served = "　　３月５日，縣里召开会议。\n\n  会议要求抓好春耕。"
+    article = normalize(_article(served))
+    assert article.text == "3月5日，县里召开会议。\n会议要求抓好春耕。"
+    assert article.text_original == "３月５日，縣里召开会议。\n会议要求抓好春耕。"
+    again = normalize(article)
+    assert (again.text, again.text_original) == (article.text, article.text_original)
+
+
 def test_normalize_twice_is_stable():
     once = normalize(_article(SEED_003, title="棗莊新聞網(wǎng)訊"))
     snapshot = (once.text, once.text_original, once.script, once.title, once.content_hash)
