@@ -13,6 +13,7 @@ from typing import Any
 
 from archive.writer import DEFAULT_MAX_SIZE
 from crawler import __version__
+from model.items import EXPORT_FIELDS
 from pipelines.extract import MAX_BYTES
 
 BOT_NAME = "countynews"
@@ -100,6 +101,8 @@ DISTRIBUTED_IDLE_CLOSE = float(_env("DISTRIBUTED_IDLE_CLOSE", 10))  # idle secon
 
 LOG_LEVEL = _env("LOG_LEVEL", "INFO")
 FEED_EXPORT_ENCODING = "utf-8"
+# `scrapy crawl <id> -O items.jsonl` writes what `scrapy export` writes, not internal fields
+FEED_EXPORT_FIELDS = list(EXPORT_FIELDS)
 
 
 def data_dir(settings: Any) -> Path:

@@ -3,6 +3,7 @@ with errors worth a look, 2 bad usage or nothing could be done; one line on stde
 
 from __future__ import annotations
 
+import json
 import re
 import socket
 
@@ -10,6 +11,7 @@ import pytest
 import yaml
 
 from crawler.status import DONE, DONE_WITH_ERRORS, FAILED, crawl_status
+from model.items import EXPORT_FIELDS
 from tests.helpers import FAST, ROOT, scrapy
 
 
@@ -99,9 +101,16 @@ def test_a_crawl_with_some_failed_fetches_exits_1_and_a_clean_one_0(simulator, t
     result = scrapy("crawl", "partly", *FAST, "-s", "RETRY_TIMES=0", env=env, check=False)
     assert result.returncode == DONE_WITH_ERRORS, result.stderr[-3000:]
     assert "1 fetches failed" in one_line(result.stderr, log=True)
-    # the same portal without the dead start URL
+    # the same portal without the dead start URL; its items as Scrapy's feed writes them
     site_profile(simulator, sites, "partly")
-    assert scrapy("crawl", "partly", *FAST, env=env, check=False).returncode == DONE
+    items = tmp_path / "items.jsonl"
+    result = scrapy("crawl", "partly", *FAST, "-O", str(items), env=env, check=False)
+    assert result.returncode == DONE, result.stderr[-3000:]
+    records = [json.loads(line) for line in items.read_text(encoding="utf-8").splitlines()]
+    assert records
+    for record in records:
+        assert tuple(record) == EXPORT_FIELDS
+        assert set(record["warc"]) == {"file", "offset", "length"}
 
 
 def test_list_and_crawl_print_a_refused_profile_once(tmp_path):
