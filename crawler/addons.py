@@ -53,3 +53,20 @@ class DistributedAddon:
         settings.set_in_component_priority_dict(
             "EXTENSIONS", "crawler.extensions.distributed.DistributedIdle", 100
         )
+        quiet_scrapy_redis()
+
+
+def quiet_scrapy_redis() -> None:
+    """scrapy-redis 0.9.1 passes ``spider=`` to ``StatsCollector.inc_value`` on every enqueue
+    and dequeue, which Scrapy 2.14+ deprecates: two warnings per crawl that a user can do
+    nothing about. Only that message from scrapy_redis is ignored; any other deprecation shows."""
+    import warnings
+
+    from scrapy.exceptions import ScrapyDeprecationWarning
+
+    warnings.filterwarnings(
+        "ignore",
+        message=r"Passing a 'spider' argument to StatsCollector\.",
+        category=ScrapyDeprecationWarning,
+        module=r"scrapy_redis\.",
+    )

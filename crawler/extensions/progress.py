@@ -27,11 +27,14 @@ def _sum(stats: dict[str, Any], prefix: str) -> int:
     return sum(v for k, v in stats.items() if k.startswith(prefix) and isinstance(v, int))
 
 
-def figures(stats: dict[str, Any]) -> dict[str, int]:
-    """Pages done, queued and failed, and articles stored, from a crawl's stats."""
+def figures(stats: dict[str, Any], queued: int | None = None) -> dict[str, int]:
+    """Pages done, queued (the scheduler's length when known) and failed, and articles stored,
+    from a crawl's stats."""
+    if queued is None:
+        queued = stats.get("scheduler/enqueued", 0) - stats.get("scheduler/dequeued", 0)
     return {
         "done": stats.get("fetch/ok", 0) + stats.get("fetch/missing", 0),
-        "queued": max(0, stats.get("scheduler/enqueued", 0) - stats.get("scheduler/dequeued", 0)),
+        "queued": max(0, queued),
         "failed": _sum(stats, "fetch/failed/"),
         "missing": stats.get("fetch/missing", 0),
         "new": stats.get("store/new", 0),
@@ -44,7 +47,8 @@ def figures(stats: dict[str, Any]) -> dict[str, int]:
 def status_line(site: str, f: dict[str, int], per_minute: float) -> str:
     return (
         f"{site}: {f['done']} pages done, {f['queued']} queued, {f['failed']} failed; "
-        f"{f['new'] + f['changed']} articles stored ({per_minute:.0f} pages/min)"
+        f"{f['new'] + f['changed'] + f['unchanged']} articles ({f['new']} new), "
+        f"{per_minute:.0f} pages/min"
     )
 
 
@@ -91,8 +95,16 @@ class CrawlProgress:
             self.task = create_looping_call(self.log_status)
             self.task.start(self.interval, now=False)
 
+    def queued(self) -> int | None:
+        """Requests waiting in the scheduler (in a distributed crawl, the shared Redis queue)."""
+        scheduler = getattr(self.crawler.engine, "scheduler", None)
+        try:
+            return len(scheduler)  # type: ignore[arg-type]
+        except TypeError:
+            return None
+
     def log_status(self) -> None:
-        f = figures(self.stats())
+        f = figures(self.stats(), self.queued())
         per_minute = (f["done"] - self.done_before) * 60.0 / self.interval
         self.done_before = f["done"]
         logger.info(status_line(self.site, f, per_minute))

@@ -26,6 +26,23 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
+class NotModifiedLogFilter(logging.Filter):
+    """Drops HttpErrorMiddleware's "Ignoring response <304 ...>" INFO line: a 304 is the answer
+    our conditional GET asked for and is archived as a revisit, so a refresh of a site with
+    thousands of unchanged articles would print thousands of lines that say nothing."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, dict) else {}
+        return getattr(args.get("response"), "status", None) != 304
+
+
+def quiet_not_modified() -> None:
+    """Install :class:`NotModifiedLogFilter` on HttpErrorMiddleware's logger (once)."""
+    httperror = logging.getLogger("scrapy.spidermiddlewares.httperror")
+    if not any(isinstance(f, NotModifiedLogFilter) for f in httperror.filters):
+        httperror.addFilter(NotModifiedLogFilter())
+
+
 def is_refresh(crawler: Crawler) -> bool:
     return getattr(crawler.spider, "run_kind", "crawl") == "refresh"
 
@@ -66,6 +83,7 @@ class ConditionalGetMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ConditionalGetMiddleware:
+        quiet_not_modified()
         return cls(crawler)
 
     def process_request(self, request: Request) -> None:

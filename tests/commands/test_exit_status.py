@@ -104,8 +104,14 @@ def test_a_crawl_with_some_failed_fetches_exits_1_and_a_clean_one_0(simulator, t
     # the same portal without the dead start URL; its items as Scrapy's feed writes them
     site_profile(simulator, sites, "partly")
     items = tmp_path / "items.jsonl"
-    result = scrapy("crawl", "partly", *FAST, "-O", str(items), env=env, check=False)
+    result = scrapy("crawl", "partly", *FAST, "-O", str(items), "-s", "LOGSTATS_INTERVAL=0.2",
+                    env=env, check=False)  # fmt: skip
     assert result.returncode == DONE, result.stderr[-3000:]
+    # status lines at a steady interval, one summary line at the end
+    assert re.search(r"partly: \d+ pages done, \d+ queued, 0 failed; \d+ articles", result.stderr)
+    summary = [line for line in result.stderr.splitlines() if "partly finished in" in line]
+    assert len(summary) == 1
+    assert summary[0].endswith("exit status 0 (done)")
     records = [json.loads(line) for line in items.read_text(encoding="utf-8").splitlines()]
     assert records
     for record in records:
