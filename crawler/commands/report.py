@@ -23,7 +23,45 @@ from crawler.status import CommandError, exit_status
 if TYPE_CHECKING:
     import argparse
 
-PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f")
+# Tableau 10: distinct for up to ten sites; more sites get hues spread around the circle
+PALETTE = (
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+    "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+)  # fmt: skip
+MARKERS = ("circle", "square", "triangle", "diamond")
+
+
+def series_styles(count: int) -> list[tuple[str, str]]:
+    """A (colour, marker) per series, all colours distinct for any count: the palette up to its
+    size, else hues spread evenly with alternating lightness; markers cycle so that series of
+    neighbouring hues also differ in shape."""
+    if count <= len(PALETTE):
+        colors = list(PALETTE[:count])
+    else:
+        colors = [f"hsl({k * 360 / count:.1f},70%,{38 if k % 2 else 52}%)" for k in range(count)]
+    return [(color, MARKERS[k % len(MARKERS)]) for k, color in enumerate(colors)]
+
+
+def marker(shape: str, x: float, y: float, color: str, size: float = 3.0) -> str:
+    """An SVG marker of ``shape`` centred on (x, y)."""
+    if shape == "square":
+        return (
+            f'<rect x="{x - size:.1f}" y="{y - size:.1f}" width="{2 * size:.1f}" '
+            f'height="{2 * size:.1f}" fill="{color}"/>'
+        )
+    if shape in ("triangle", "diamond"):
+        if shape == "triangle":
+            points = [(x, y - size * 1.2), (x + size * 1.1, y + size), (x - size * 1.1, y + size)]
+        else:
+            points = [
+                (x, y - size * 1.3),
+                (x + size * 1.3, y),
+                (x, y + size * 1.3),
+                (x - size * 1.3, y),
+            ]
+        pts = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
+        return f'<polygon points="{pts}" fill="{color}"/>'
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{size:.1f}" fill="{color}"/>'
 
 
 def svg_lines(
@@ -55,15 +93,16 @@ def svg_lines(
             f'<text x="{width - pad}" y="{height - pad + 14}" font-size="10" text-anchor="end">'
             f"{html.escape(labels[-1])}</text>"
         )
+    styles = series_styles(len(series))
     for k, (name, values) in enumerate(sorted(series.items())):
-        color = PALETTE[k % len(PALETTE)]
+        color, shape = styles[k]
         points = " ".join(f"{x:.1f},{y:.1f}" for x, y in (xy(i, v) for i, v in enumerate(values)))
         parts.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{points}"/>')
         for i, v in enumerate(values):
             x, y = xy(i, v)
-            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{color}"/>')
+            parts.append(marker(shape, x, y, color))
         ly = height + 14 + 20 * k
-        parts.append(f'<rect x="{pad}" y="{ly - 9}" width="10" height="10" fill="{color}"/>')
+        parts.append(marker(shape, pad + 5, ly - 4, color, size=5))
         parts.append(f'<text x="{pad + 16}" y="{ly}" font-size="12">{html.escape(name)}</text>')
     parts.append("</svg>")
     return "\n".join(parts)
@@ -163,7 +202,8 @@ class Command(ScrapyCommand):
             latest_pks = set(
                 session.scalars(select(func.max(CrawlRunRow.pk)).group_by(CrawlRunRow.site))
             )
-        print(summary_table([r for r in runs if r.pk in latest_pks]))
+        # the same order as the HTML table: by site
+        print(summary_table(sorted((r for r in runs if r.pk in latest_pks), key=lambda r: r.site)))
         out = Path(opts.output) if opts.output else data_dir(self.settings) / "report.html"
         try:
             out.parent.mkdir(parents=True, exist_ok=True)

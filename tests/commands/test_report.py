@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 
 import pytest
 
+from crawler.commands.report import series_styles, svg_lines
 from tests.helpers import scrapy
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -27,6 +29,9 @@ def test_report_prints_per_site_figures_and_writes_plots(crawled, tmp_path):
     sites = {t["site"] for t in crawled["truth"]}
     for site in sites:
         assert any(line.startswith(site) for line in result.stdout.splitlines()), result.stdout
+    listed = [line.split()[0] for line in result.stdout.splitlines()[1:] if line.split()]
+    listed = [name for name in listed if name != "DRIFT"]
+    assert listed == sorted(sites)  # sorted as in the HTML table
     page = out.read_text(encoding="utf-8")
     assert page.count("<svg") == 4
     assert all(site in page for site in sites)
@@ -42,3 +47,14 @@ def test_report_renders_in_headless_chromium(crawled, tmp_path):
     empty = screenshot(blank, tmp_path / "blank.png")
     assert shot[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(shot) > 5 * len(empty), "the report rendered as an empty page"
+
+
+@pytest.mark.parametrize("count", [3, 10, 11, 25, 60])
+def test_every_site_gets_its_own_colour_and_neighbours_differ_in_shape(count):
+    styles = series_styles(count)
+    assert len({color for color, _ in styles}) == count
+    assert all(a[1] != b[1] for a, b in zip(styles, styles[1:], strict=False))
+    series = {f"site{k:02d}": [float(k), float(k + 1)] for k in range(count)}
+    svg = svg_lines("t", series, ["a", "b"])
+    strokes = re.findall(r'<polyline fill="none" stroke="([^"]+)"', svg)
+    assert len(set(strokes)) == count
