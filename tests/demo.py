@@ -8,19 +8,39 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import socket
 import sys
 import time
 from pathlib import Path
 
 from model.profiles import DEFAULT_SITES_DIR
-from tests.helpers import FAST, scrapy
+from tests.helpers import FAST, free_base_port, scrapy
 from tests.simulator import Simulator
+
+
+def taken_port(base: int) -> int | None:
+    """The first of the simulator's ports base+1..base+6 that something else holds."""
+    for port in range(base + 1, base + 7):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                return port
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--base-port", type=int, default=8800, help="simulator ports base+1..6")
     args = parser.parse_args(argv)
+    port = taken_port(args.base_port)
+    if port is not None:
+        print(
+            f"demo: port {port} is taken (the simulator serves on {args.base_port + 1}-"
+            f"{args.base_port + 6}); pick other ports, e.g. --base-port {free_base_port()}",
+            file=sys.stderr,
+        )
+        return 2
     data = Path(os.environ.get("DATA_DIR", "data")).resolve()
     env = {"DATA_DIR": str(data)}
     with Simulator(base_port=args.base_port) as sim:

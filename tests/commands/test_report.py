@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from itertools import pairwise
 
 import pytest
 
@@ -53,7 +54,7 @@ def test_report_renders_in_headless_chromium(crawled, tmp_path):
 def test_every_site_gets_its_own_colour_and_neighbours_differ_in_shape(count):
     styles = series_styles(count)
     assert len({color for color, _ in styles}) == count
-    assert all(a[1] != b[1] for a, b in zip(styles, styles[1:], strict=False))
+    assert all(a[1] != b[1] for a, b in pairwise(styles))
     series = {f"site{k:02d}": [float(k), float(k + 1)] for k in range(count)}
     svg = svg_lines("t", series, ["a", "b"])
     strokes = re.findall(r'<polyline fill="none" stroke="([^"]+)"', svg)
