@@ -91,6 +91,9 @@ def test_a_crawl_where_every_fetch_fails_exits_2(tmp_path):
     line = one_line(result.stderr, log=True)
     assert "every fetch failed" in line
     assert "ConnectionRefused" in line
+    refreshed = scrapy("refresh", "dead", *FAST, "-s", "RETRY_TIMES=0", env=env, check=False)
+    assert refreshed.returncode == FAILED
+    assert "every fetch failed" in one_line(refreshed.stderr, log=True)
 
 
 def test_a_crawl_with_some_failed_fetches_exits_1_and_a_clean_one_0(simulator, tmp_path):

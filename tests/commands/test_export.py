@@ -71,6 +71,20 @@ def test_unknown_export_format_is_refused(crawled, tmp_path):
     assert ".parquet" in result.stderr
 
 
+def test_extract_without_site_cuts_a_dash_site_suffix(tmp_path):
+    page = tmp_path / "page.html"
+    body = "".join(
+        f"<p>会议要求各乡镇抓好春耕生产第{n}项工作，确保粮食稳产增产。</p>" for n in range(8)
+    )
+    page.write_text(
+        "<html><head><meta charset='utf-8'><title>县里召开春耕生产工作推进会——某县网</title>"
+        f"</head><body><div class='content'>{body}</div></body></html>",
+        encoding="utf-8",
+    )
+    record = json.loads(scrapy("extract", str(page)).stdout)
+    assert record["title"] == "县里召开春耕生产工作推进会"
+
+
 def test_extract_prints_the_article_of_a_saved_page(simulator, tmp_path):
     url, _headers, body, truth = next(iter(simulator.pages()))
     page = tmp_path / "page.html"

@@ -68,6 +68,7 @@ def test_killed_scheduled_crawl_restarts_unlocked_and_keeps_what_was_stored(tmp_
         os.kill(pid, signal.SIGKILL)
         rest = first.communicate(timeout=60)[1]
         assert "exit -9" in rest
+        assert first.returncode == 2  # the worst of its crawls: one was killed
         assert list((data / "warc").glob("*.warc.gz.open")), "the killed crawl left its WARC open"
 
         second = subprocess.run(
@@ -77,6 +78,7 @@ def test_killed_scheduled_crawl_restarts_unlocked_and_keeps_what_was_stored(tmp_
         )  # fmt: skip
         assert "skipped" not in second.stderr
         assert "exit 0" in second.stderr, second.stderr
+        assert second.returncode == 0
         truth = [t for t in sim.truth() if t["site"] == portal.id]
     assert count_articles(data / "articles.db") >= max(stored_before, int(0.95 * len(truth)))
     assert not list((data / "warc").glob("*.open"))
