@@ -3,10 +3,7 @@ URL (password hidden) and the cause, exit status 2, before a crawl makes any req
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
-from sqlalchemy import create_engine, text
 
 from crawler.db.session import driver_url, shown_url
 from tests.commands.test_exit_status import dead_port, one_line
@@ -72,30 +69,9 @@ def test_password_hidden_and_postgres_scheme_accepted():
     assert driver_url("sqlite:///x.db") == "sqlite:///x.db"
 
 
-PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-
-
-def _postgres_available() -> bool:
-    try:
-        with create_engine(PG_ADMIN).connect():
-            return True
-    except Exception:
-        return False
-
-
-@pytest.mark.skipif(not _postgres_available(), reason="PostgreSQL is not running on :5432")
-def test_postgres_scheme_opens_the_database(tmp_path):
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name}"))
-    try:
-        out = tmp_path / "a.jsonl"
-        env = {"DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{name}"}
-        result = scrapy("export", "-o", str(out), "--site", "shengzhou", env=env, check=False)
-        assert result.returncode == 0, result.stderr[-3000:]
-        assert out.exists()
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
-        admin.dispose()
+def test_postgres_scheme_opens_the_database(tmp_path, pg_url):
+    out = tmp_path / "a.jsonl"
+    env = {"DATABASE_URL": pg_url.replace("postgresql://", "postgres://", 1)}
+    result = scrapy("export", "-o", str(out), "--site", "shengzhou", env=env, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert out.exists()

@@ -10,44 +10,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import uuid
 from pathlib import Path
 from typing import Any
 
-import pytest
-from sqlalchemy import create_engine, text
-
 from tests.helpers import FAST, scrapy
 
-PG_SERVER = "postgres@127.0.0.1:5432"
-PG_ADMIN = f"postgresql+psycopg://{PG_SERVER}/postgres"
 CRAWLED_PORTAL = "demo_hongan"  # list pages with query strings, syndicated copies, a byline
-
-
-def _postgres_error() -> str | None:
-    try:
-        with create_engine(PG_ADMIN).connect():
-            return None
-    except Exception as exc:
-        return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-
-
-@pytest.fixture
-def pg_url():
-    """``postgresql://`` URL of a fresh, empty database, dropped after the test."""
-    error = _postgres_error()
-    if error is not None:
-        pytest.skip(f"PostgreSQL is not reachable at {PG_SERVER} ({error})")
-    name = f"t_e2e_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name}"))
-    try:
-        yield f"postgresql://{PG_SERVER}/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        admin.dispose()
 
 
 def _export(env: dict[str, str], out: Path, *args: str) -> list[dict[str, Any]]:
