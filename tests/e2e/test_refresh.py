@@ -117,3 +117,12 @@ def test_summary_lists_every_site_with_figures(refreshed):
         _fetched, not_modified, new, _changed, *_ = (int(x) for x in line.split()[1:])
         assert new >= 2
         assert not_modified > 0
+
+
+def test_refresh_log_has_no_noise_and_one_summary_per_site(refreshed):
+    """No line per 304 answer, no alembic plugin lines; each site ends with one summary line."""
+    log = refreshed["third"].stderr
+    assert "Ignoring response <304" not in log
+    assert "setup plugin" not in log
+    for site in {t["site"] for t in refreshed["truth"]}:
+        assert sum(f"{site} finished in" in line for line in log.splitlines()) == 1
