@@ -76,13 +76,10 @@ def make_engine(url: str) -> Engine:
 
 
 @contextmanager
-def _migration_lock(engine: Engine, connection: Connection) -> Iterator[None]:
-    """One migrating process at a time: two workers opening a fresh database at once must not
-    both create its tables (SQLite: a flock beside the file; PostgreSQL: an advisory lock)."""
-    if engine.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(742001)"))
-        yield
-        return
+def _file_lock(engine: Engine) -> Iterator[None]:
+    """For a SQLite file: a flock beside it, held until the migration has committed (held only
+    inside the transaction, a second process could read the schema before the first commits
+    and create the same tables again)."""
     database = engine.url.database
     if engine.dialect.name != "sqlite" or not database or database == ":memory:":
         yield
@@ -90,6 +87,12 @@ def _migration_lock(engine: Engine, connection: Connection) -> Iterator[None]:
     with open(f"{database}.migrate.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         yield
+
+
+def _lock_in_transaction(engine: Engine, connection: Connection) -> None:
+    """For PostgreSQL: an advisory lock that the migration's own commit releases."""
+    if engine.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(742001)"))
 
 
 def upgrade(engine: Engine) -> None:
@@ -105,7 +108,10 @@ def upgrade(engine: Engine) -> None:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection, _migration_lock(engine, connection):
+    # one migrating process at a time: two workers opening a fresh database at once must not
+    # both create its tables
+    with _file_lock(engine), engine.begin() as connection:
+        _lock_in_transaction(engine, connection)
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
