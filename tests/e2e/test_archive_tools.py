@@ -174,7 +174,7 @@ def test_wacz_holds_every_crawl_warc_and_lists_every_article_page(crawled, wacz)
 def test_wacz_command_without_warcs_fails_cleanly(tmp_path):
     env = {"DATA_DIR": str(tmp_path / "data")}
     result = scrapy("wacz", "-o", str(tmp_path / "y.wacz"), env=env, check=False)
-    assert result.returncode == 1
+    assert result.returncode == 2  # nothing could be done
     assert f"{tmp_path / 'data' / 'warc'}: no such file or folder" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "y.wacz").exists()
