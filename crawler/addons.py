@@ -57,16 +57,15 @@ class DistributedAddon:
 
 
 def quiet_scrapy_redis() -> None:
-    """scrapy-redis 0.9.1 passes ``spider=`` to ``StatsCollector.inc_value`` on every enqueue
-    and dequeue, which Scrapy 2.14+ deprecates: two warnings per crawl that a user can do
-    nothing about. Only that message from scrapy_redis is ignored; any other deprecation shows."""
+    """scrapy-redis 0.9.1 uses two Scrapy APIs that Scrapy 2.14+ deprecates: ``spider=`` in
+    ``StatsCollector.inc_value`` (every enqueue and dequeue) and ``Spider.log`` (a worker that
+    joins a queue already holding requests). Each gives a warning per crawl that a user can do
+    nothing about; only those two messages from scrapy_redis are ignored, any other shows."""
     import warnings
 
     from scrapy.exceptions import ScrapyDeprecationWarning
 
-    warnings.filterwarnings(
-        "ignore",
-        message=r"Passing a 'spider' argument to StatsCollector\.",
-        category=ScrapyDeprecationWarning,
-        module=r"scrapy_redis\.",
-    )
+    for message in (r"Passing a 'spider' argument to StatsCollector\.", r"Spider\.log\(\) is"):
+        warnings.filterwarnings(
+            "ignore", message=message, category=ScrapyDeprecationWarning, module=r"scrapy_redis\."
+        )
