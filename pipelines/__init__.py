@@ -15,14 +15,18 @@ if TYPE_CHECKING:
     from model.profiles import SiteProfile
 
 
-def cpu_stage(page: Page, profile: SiteProfile | None) -> Article | Skip:
-    """extract -> normalize -> MinHash signature. Never raises: a failure is a ``Skip``."""
+def cpu_stage(
+    page: Page, profile: SiteProfile | None, max_bytes: int | None = None
+) -> Article | Skip:
+    """extract -> normalize -> MinHash signature. Never raises: a failure is a ``Skip``.
+    ``max_bytes``: the body size above which a page is a ``too_large`` skip (default: the
+    extractor's ``MAX_BYTES``; the crawl and replay pass ``EXTRACT_MAX_BODY``)."""
     from model.items import Skip
     from pipelines.dedup.hashing import minhash
-    from pipelines.extract import extract
+    from pipelines.extract import MAX_BYTES, extract
     from pipelines.normalize import normalize
 
-    result = extract(page, profile)
+    result = extract(page, profile, MAX_BYTES if max_bytes is None else max_bytes)
     if isinstance(result, Skip):
         return result
     try:
