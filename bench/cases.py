@@ -175,7 +175,7 @@ def heldout_cases() -> list[Case]:
 
 def _from_simulator(name: str, url: str, headers: Any, body: bytes, truth: dict[str, Any]) -> Case:
     t = {k: truth[k] for k in ("title", "published", "author", "source", "editor") if k in truth}
-    t["body"] = truth["text"]
+    t["body"] = truth["body"] if "body" in truth else truth["text"]
     if truth.get("text_original"):
         t["body_served"] = truth["text_original"]
     return Case(name, url, list(headers), body, t)
@@ -193,13 +193,20 @@ def simulator_cases() -> list[Case]:
     ]
 
 
-def fuzz_cases(split: str) -> list[Case]:
-    """Pages of the randomized templates of ``split`` ("tune" or "score")."""
+def fuzz_cases(split: str, n: int | None = None) -> list[Case]:
+    """Pages of the randomized templates of ``split`` ("tune" or "score"), rendered offline;
+    ``n`` takes the first n pages (spread over every template of the split)."""
     try:
         from tests.simulator import templates  # type: ignore[attr-defined]
     except ImportError as exc:
         raise SetUnavailable(f"tests.simulator.templates is not on this branch ({exc})") from exc
     return [
-        _from_simulator(f"fuzz-{split}/{i}", url, headers, body, truth)
-        for i, (url, headers, body, truth) in enumerate(templates.pages(split))
+        _from_simulator(
+            f"fuzz-{split}/{page.truth.get('template', i)}/{i}",
+            page.url,
+            page.headers,
+            page.body,
+            page.truth,
+        )
+        for i, page in enumerate(templates.pages(split, n))
     ]
