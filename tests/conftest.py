@@ -1,5 +1,6 @@
 """Fixtures: a running portal simulator and one crawl of all its portals, shared by the
-end-to-end tests (crawling takes seconds, so it happens once per test session)."""
+end-to-end tests (crawling takes seconds, so it happens once per test session); ``--reverse``
+runs the suite backwards to catch tests that depend on the order they run in."""
 
 from __future__ import annotations
 
@@ -10,17 +11,29 @@ from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
-from tests.helpers import FAST, free_base_port, scrapy
-from tests.simulator import Simulator
+from tests.helpers import FAST, running_simulator, scrapy, service_missing
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--reverse",
+        action="store_true",
+        help="run the tests in reverse order: a test that passes only after another has run "
+        "(shared state, order) fails",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--reverse"):
+        items.reverse()
 
 
 @pytest.fixture(scope="session")
 def simulator():
-    sim = Simulator(base_port=free_base_port())
-    sim.start()
-    yield sim
-    sim.stop()
+    with running_simulator() as sim:
+        yield sim
 
 
 @pytest.fixture(scope="session")
@@ -56,7 +69,7 @@ def _postgres_error() -> str | None:
     try:
         with create_engine(PG_ADMIN).connect():
             return None
-    except Exception as exc:
+    except OperationalError as exc:  # refused or failed connection; anything else is a failure
         return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
 
 
@@ -65,7 +78,7 @@ def pg_url():
     """``postgresql://`` URL of a fresh, empty database, dropped after the test."""
     error = _postgres_error()
     if error is not None:
-        pytest.skip(f"PostgreSQL is not reachable at {PG_SERVER} ({error})")
+        service_missing(f"PostgreSQL is not reachable at {PG_SERVER} ({error})")
     name = f"t_e2e_{uuid.uuid4().hex[:12]}"
     admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

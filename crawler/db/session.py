@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
@@ -76,10 +76,10 @@ def make_engine(url: str) -> Engine:
 
 
 @contextmanager
-def _file_lock(engine: Engine) -> Iterator[None]:
-    """For a SQLite file: a flock beside it, held until the migration has committed (held only
-    inside the transaction, a second process could read the schema before the first commits
-    and create the same tables again)."""
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """One migrating process at a time on a SQLite file (a flock beside it): two workers opening
+    a fresh database at once must not both create its tables. PostgreSQL takes an advisory lock
+    inside the migration's transaction instead (see :func:`upgrade`)."""
     database = engine.url.database
     if engine.dialect.name != "sqlite" or not database or database == ":memory:":
         yield
@@ -87,12 +87,6 @@ def _file_lock(engine: Engine) -> Iterator[None]:
     with open(f"{database}.migrate.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         yield
-
-
-def _lock_in_transaction(engine: Engine, connection: Connection) -> None:
-    """For PostgreSQL: an advisory lock that the migration's own commit releases."""
-    if engine.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(742001)"))
 
 
 def upgrade(engine: Engine) -> None:
@@ -108,10 +102,11 @@ def upgrade(engine: Engine) -> None:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    # one migrating process at a time: two workers opening a fresh database at once must not
-    # both create its tables
-    with _file_lock(engine), engine.begin() as connection:
-        _lock_in_transaction(engine, connection)
+    # the lock is released only after the migration committed: released before the commit, the
+    # next process read the old schema and created the tables again ("table already exists")
+    with _migration_lock(engine), engine.begin() as connection:
+        if engine.dialect.name == "postgresql":  # held until this transaction ends
+            connection.execute(text("SELECT pg_advisory_xact_lock(742001)"))
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 

@@ -15,7 +15,7 @@ from crawler.commands.export import card_path, parse_since, since_key
 from crawler.status import CommandError
 from model.items import EXPORT_FIELDS
 from tests.commands.test_exit_status import one_line
-from tests.helpers import scrapy
+from tests.helpers import copy_database, scrapy
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -36,7 +36,7 @@ def test_jsonl_gz_and_parquet_hold_the_same_records(crawled, tmp_path):
 
 
 def test_site_and_since_filters_and_the_dataset_card(crawled, tmp_path):
-    env = crawled["env"]
+    env = {**crawled["env"], **copy_database(crawled["data"], tmp_path / "copy")}
     site = crawled["articles"][0]["site"]
     out = tmp_path / "one.jsonl"
     scrapy("export", "-o", str(out), "--site", site, env=env)
@@ -46,23 +46,20 @@ def test_site_and_since_filters_and_the_dataset_card(crawled, tmp_path):
     card = (tmp_path / "one.jsonl.card.md").read_text(encoding="utf-8")
     assert f"| {site} | {len(one)} |" in card
 
-    # move half of the articles' capture time into the past: --since keeps the other half
-    db = sqlite3.connect(crawled["data"] / "articles.db")
+    # move half of the articles' capture time into the past (in this test's own copy of the
+    # database): --since keeps the other half
+    db = sqlite3.connect(Path(env["DATA_DIR"]) / "articles.db")
     try:
         old = [r["id"] for r in crawled["articles"][::2]]
         db.executemany("UPDATE articles SET fetched = '2001-01-01T00:00:00Z' WHERE id = ?",
                        [(i,) for i in old])  # fmt: skip
         db.commit()
-        since = tmp_path / "since.jsonl"
-        scrapy("export", "-o", str(since), "--since", "2010-01-01", env=env)
-        kept = {r["id"] for r in read_jsonl(since)}
-        assert kept == {r["id"] for r in crawled["articles"]} - set(old)
     finally:
-        for record in crawled["articles"][::2]:
-            db.execute("UPDATE articles SET fetched = ? WHERE id = ?",
-                       (record["fetched"], record["id"]))  # fmt: skip
-        db.commit()
         db.close()
+    since = tmp_path / "since.jsonl"
+    scrapy("export", "-o", str(since), "--since", "2010-01-01", env=env)
+    kept = {r["id"] for r in read_jsonl(since)}
+    assert kept == {r["id"] for r in crawled["articles"]} - set(old)
 
 
 def test_unknown_export_format_is_refused(crawled, tmp_path):
@@ -120,26 +117,22 @@ def test_since_refuses_what_does_not_parse(value):
 
 
 def test_since_compares_instants_whatever_the_offset(crawled, tmp_path):
-    env = crawled["env"]
-    db = sqlite3.connect(crawled["data"] / "articles.db")
+    env = {**crawled["env"], **copy_database(crawled["data"], tmp_path / "copy")}
     ids = [r["id"] for r in crawled["articles"]]
+    # WARC dates: UTC, with or without fractions of a second
+    dates = ["2026-12-01T23:59:59.999999Z", "2026-12-02T00:00:00Z", "2026-12-02T00:00:00.5Z"]
+    db = sqlite3.connect(Path(env["DATA_DIR"]) / "articles.db")
     try:
-        # WARC dates: UTC, with or without fractions of a second
-        dates = ["2026-12-01T23:59:59.999999Z", "2026-12-02T00:00:00Z", "2026-12-02T00:00:00.5Z"]
         db.executemany("UPDATE articles SET fetched = ? WHERE id = ?",
                        [(dates[i % 3], aid) for i, aid in enumerate(ids)])  # fmt: skip
         db.commit()
-        later = {aid for i, aid in enumerate(ids) if i % 3}
-        for since in ("2026-12-02T08:00:00+08:00", "2026-12-02T00:00:00Z", "2026-12-02T00:00Z"):
-            out = tmp_path / "since.jsonl"
-            scrapy("export", "-o", str(out), "--since", since, env=env)
-            assert {r["id"] for r in read_jsonl(out)} == later, since
     finally:
-        for record in crawled["articles"]:
-            db.execute("UPDATE articles SET fetched = ? WHERE id = ?",
-                       (record["fetched"], record["id"]))  # fmt: skip
-        db.commit()
         db.close()
+    later = {aid for i, aid in enumerate(ids) if i % 3}
+    for since in ("2026-12-02T08:00:00+08:00", "2026-12-02T00:00:00Z", "2026-12-02T00:00Z"):
+        out = tmp_path / "since.jsonl"
+        scrapy("export", "-o", str(out), "--since", since, env=env)
+        assert {r["id"] for r in read_jsonl(out)} == later, since
     for bad in ("garbage", "2026-13-45", "yesterday"):
         result = scrapy("export", "-o", str(tmp_path / "x.jsonl"), "--since", bad, env=env,
                         check=False)  # fmt: skip
