@@ -10,6 +10,7 @@ from .document import Doc, clean_space, select_text
 # separators between headline and site/channel names, strongest first
 _SEPARATORS = re.compile(r"\s*(?:_+|\s[-–—|]\s|--+|\||｜|-)\s*")
 _MIN_HEAD = 5
+_TAG = re.compile(r"<[^>]{0,200}>")
 
 
 def strip_suffix(title: str) -> str:
@@ -29,7 +30,8 @@ def _candidates(doc: Doc) -> list[str]:
     found: list[str] = []
     for key in ("articletitle", "og:title", "twitter:title"):
         if doc.meta.get(key):
-            found.append(doc.meta[key])
+            # CMSs paste the headline's markup into the meta tag: <div>——副题</div>
+            found.append(clean_space(_TAG.sub(" ", doc.meta[key])))
     for tag in ("h1", "h2", "h3"):
         for el in doc.tree.iter(tag):
             text = clean_space(el.text_content())
