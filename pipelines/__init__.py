@@ -15,16 +15,21 @@ if TYPE_CHECKING:
     from model.profiles import SiteProfile
 
 
-def cpu_stage(page: Page, profile: SiteProfile | None) -> Article | Skip:
-    """extract -> normalize -> MinHash signature. Never raises: a failure is a ``Skip``."""
+def cpu_stage(page: Page, profile: SiteProfile | None, *, strict: bool = False) -> Article | Skip:
+    """extract -> normalize -> MinHash signature. Never raises: a failure is a ``Skip``;
+    with ``strict`` (tests, fixtures) a failure raises instead."""
     from model.items import Skip
     from pipelines.dedup.hashing import minhash
     from pipelines.extract import extract
     from pipelines.normalize import normalize
 
-    result = extract(page, profile)
+    result = extract(page, profile, strict=strict)
     if isinstance(result, Skip):
         return result
+    if strict:
+        article = normalize(result)
+        article.minhash = minhash(article.text)
+        return article
     try:
         article = normalize(result)
         article.minhash = minhash(article.text)
