@@ -51,6 +51,9 @@ class RecordRef:
     date: str
 
 
+DEFAULT_MAX_SIZE = 1_000_000_000  # bytes: a file is closed and the next opened past this
+
+
 def _software() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -72,7 +75,7 @@ class WarcWriter:
         self,
         directory: str | os.PathLike[str],
         prefix: str = "crawl",
-        max_size: int = 1_000_000_000,
+        max_size: int = DEFAULT_MAX_SIZE,
         info: dict[str, str] | None = None,
         make_record_id: IdMaker | None = None,
         now: Clock | None = None,

@@ -11,7 +11,9 @@ import os
 from pathlib import Path
 from typing import Any
 
+from archive.writer import DEFAULT_MAX_SIZE
 from crawler import __version__
+from pipelines.extract import MAX_BYTES
 
 BOT_NAME = "countynews"
 SPIDER_MODULES = ["spiders"]
@@ -39,12 +41,13 @@ CRAWL_RUN = _env("CRAWL_RUN")  # workers with the same value share a queue (defa
 
 # --- WARC capture ----------------------------------------------------------------------------
 WARC_ENABLED = True
-WARC_MAX_SIZE = int(_env("WARC_MAX_SIZE", 1_000_000_000))
+WARC_MAX_SIZE = int(_env("WARC_MAX_SIZE", DEFAULT_MAX_SIZE))  # bytes per WARC file
+WARC_CDXJ = True  # merge each crawl's WARCs into <DATA_DIR>/index.cdxj when it closes
 WARC_PREFIX = _env("WARC_PREFIX", "crawl")
 
 # --- extraction workers ----------------------------------------------------------------------
 EXTRACT_WORKERS = int(_env("EXTRACT_WORKERS", 0))  # 0: one process per core
-EXTRACT_MAX_BODY = int(_env("EXTRACT_MAX_BODY", 20_000_000))
+EXTRACT_MAX_BODY = int(_env("EXTRACT_MAX_BODY", MAX_BYTES))  # bytes; larger: too_large skip
 
 # --- politeness: small government servers ----------------------------------------------------
 CONTACT = _env("CONTACT", "https://github.com/county-news-crawler")
@@ -66,12 +69,13 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
 # --- pipelines: extract -> normalize -> dedup -> store ---------------------------------------
+# extract -> normalize -> signature in worker processes; dedup -> store in a writer thread
 ITEM_PIPELINES = {
     "pipelines.stages.ExtractPipeline": 100,
-    "pipelines.stages.NormalizePipeline": 200,
-    "pipelines.stages.DedupPipeline": 300,
     "pipelines.stages.StorePipeline": 400,
 }
+STORE_BATCH_SIZE = int(_env("STORE_BATCH_SIZE", 200))  # articles per transaction at most
+STORE_BATCH_WAIT = float(_env("STORE_BATCH_WAIT", 0.25))  # seconds a batch waits to fill
 # --- refresh: conditional GET, stop paging at known articles (active in `scrapy refresh`) ---
 DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.refresh.ConditionalGetMiddleware": 580}
 SPIDER_MIDDLEWARES = {"crawler.middlewares.refresh.KnownArticlesMiddleware": 800}
@@ -81,7 +85,10 @@ REFRESH_REVISIT_KNOWN = True  # conditional GET for every known article, so edit
 
 EXTENSIONS = {
     "crawler.extensions.workers.WorkerPool": 0,
+    "crawler.extensions.database.Database": 0,
+    "crawler.extensions.figures.CrawlFigures": 10,
 }
+DISTRIBUTED_IDLE_CLOSE = float(_env("DISTRIBUTED_IDLE_CLOSE", 10))  # idle seconds before closing
 
 LOG_LEVEL = _env("LOG_LEVEL", "INFO")
 FEED_EXPORT_ENCODING = "utf-8"

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.spiderloader import SpiderLoader
 
-from model.profiles import DEFAULT_SITES_DIR, ProfileError, SiteProfile, load_profile
+from model.profiles import DEFAULT_SITES_DIR, ProfileError, SiteProfile, read_profiles
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
@@ -50,19 +50,10 @@ class SitesSpiderLoader(SpiderLoader):
         self._load_profiles()
 
     def _load_profiles(self) -> None:
-        if not self.sites_dir.is_dir():
-            err = ProfileError(self.sites_dir, "SITES_DIR", "not a directory")
-            self.errors["(SITES_DIR)"] = err
-            logger.error("Site profiles refused: %s", err)
-            return
-        for path in sorted(self.sites_dir.glob("*.y*ml")):
-            try:
-                profile = load_profile(path)
-            except ProfileError as err:
-                self.errors[path.stem] = err
-                logger.error("Site profile refused: %s", err)
-                continue
-            self.profiles[profile.id] = profile
+        self.profiles, self.errors = read_profiles(self.sites_dir)
+        for err in self.errors.values():
+            logger.error("Site profile refused: %s", err)
+        for profile in self.profiles.values():
             python_cls = self._spiders.get(profile.id)
             if python_cls is not None and getattr(python_cls, "profile", None) is None:
                 # a hand-written spider of the same name wins; give it the profile

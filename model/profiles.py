@@ -214,13 +214,29 @@ def load_profile(path: str | Path) -> SiteProfile:
     return parse_profile(data, path)
 
 
-def load_profiles(sites_dir: str | Path | None = None) -> dict[str, SiteProfile]:
-    """All profiles of a folder by id; the first bad file raises ProfileError."""
+def read_profiles(
+    sites_dir: str | Path | None = None,
+) -> tuple[dict[str, SiteProfile], dict[str, ProfileError]]:
+    """The profiles of a folder that validate, by id, and the refusals by file stem (key
+    ``(SITES_DIR)`` when the folder itself is missing). Never raises."""
     folder = Path(sites_dir) if sites_dir else DEFAULT_SITES_DIR
     if not folder.is_dir():
-        raise ProfileError(folder, "SITES_DIR", "not a directory")
+        return {}, {"(SITES_DIR)": ProfileError(folder, "SITES_DIR", "not a directory")}
     profiles: dict[str, SiteProfile] = {}
+    errors: dict[str, ProfileError] = {}
     for path in sorted(folder.glob("*.y*ml")):
-        profile = load_profile(path)
+        try:
+            profile = load_profile(path)
+        except ProfileError as err:
+            errors[path.stem] = err
+            continue
         profiles[profile.id] = profile
+    return profiles, errors
+
+
+def load_profiles(sites_dir: str | Path | None = None) -> dict[str, SiteProfile]:
+    """All profiles of a folder by id; the first bad file raises ProfileError."""
+    profiles, errors = read_profiles(sites_dir)
+    if errors:
+        raise next(iter(errors.values()))
     return profiles

@@ -1,15 +1,16 @@
 """``scrapy replay [--all] <warc or dir> ...``: extract -> normalize -> dedup -> store from WARC
 files, with no network. A record whose URL matches a profile's ``articles`` is extracted with
 that profile; with ``--all`` every other HTML response is tried too (site = host name).
-CPU work runs on every core (one ``cpu_stage`` trip per page); dedup and store run here, with the
-same functions the crawl pipelines use.
+CPU work runs on every core (one ``cpu_stage`` trip per page); dedup and store run in a writer
+thread, a batch per transaction (``pipelines.store.BatchWriter``, as in a crawl).
 """
 
 from __future__ import annotations
 
 import sys
 import time
-from collections import Counter
+from collections import Counter, deque
+from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from typing import TYPE_CHECKING
@@ -21,11 +22,12 @@ from scrapy.spiderloader import get_spider_loader
 
 from crawler.db.repository import capture_of
 from crawler.db.session import open_database
+from crawler.extensions.figures import figures_from_stats, record_run, utc_now
 from crawler.extensions.workers import make_pool
 from crawler.settings import database_url
 from model.items import Article, Page, Skip
 from pipelines import cpu_stage
-from pipelines.store import store
+from pipelines.store import BatchWriter
 
 if TYPE_CHECKING:
     import argparse
@@ -35,7 +37,8 @@ if TYPE_CHECKING:
 
     from model.profiles import SiteProfile
 
-BATCH = 64
+BATCH = 64  # pages per trip to the workers
+MAX_QUEUED = 2000  # articles waiting for the writer before reading pauses
 
 
 def _is_html(headers: list[tuple[str, str]], body: bytes) -> bool:
@@ -153,43 +156,81 @@ class Command(ScrapyCommand):
         self.read_stats = ReadStats()
         self.replayed_files: set[str] = set()
         self.counts: Counter[str] = Counter()
+        self.site_counts: dict[str, Counter[str]] = {}
         factory = open_database(database_url(self.settings))
-        workers = self.settings.getint("EXTRACT_WORKERS", 0)
-        self.workers = max(0, workers)
+        self.workers = max(0, self.settings.getint("EXTRACT_WORKERS"))
+        self.max_bytes = self.settings.getint("EXTRACT_MAX_BODY")
         self.pool = make_pool(self.workers)
+        writer = None
+        if not opts.diff:
+            writer = BatchWriter(
+                factory,
+                site_names,
+                self.settings.getint("STORE_BATCH_SIZE"),
+                self.settings.getfloat("STORE_BATCH_WAIT"),
+            )
+        self.stored: deque[tuple[str, Future[tuple[str, str]]]] = deque()
+        run_started = utc_now()
         started = last_report = time.monotonic()
         stream = self.pages(args, profiles, opts)
+        fresh: dict[str, Article] = {}
         try:
-            with factory() as session:
-                fresh: dict[str, Article] = {}
-                pending = None
-                # the next batch is extracted in the workers while this one is stored here
-                while True:
-                    batch = list(islice(stream, BATCH))
-                    submitted = None
-                    if batch:
-                        submitted = (batch, self.pool.map(cpu_stage, *zip(*batch, strict=True)))
-                    if pending is not None:
-                        pending = self.results(*pending)
-                    if pending is not None and opts.diff:
-                        for _page, result in pending:
-                            if isinstance(result, Skip):
-                                self.counts[f"extract/skip/{result.reason}"] += 1
-                            else:
-                                fresh[result.id] = result
-                    elif pending is not None:
-                        self.ingest_batch(session, pending, site_names)
-                    pending = submitted
-                    if pending is None:
-                        break
-                    if time.monotonic() - last_report > 5:
-                        last_report = time.monotonic()
-                        self.progress(started)
-                if opts.diff:
-                    print(diff_report(session, fresh, self.replayed_files))
+            pending = None
+            # the next batch is extracted in the workers while this one goes to the writer
+            while True:
+                batch = list(islice(stream, BATCH))
+                submitted = None
+                if batch:
+                    pages, chosen = zip(*batch, strict=True)
+                    limits = [self.max_bytes] * len(batch)
+                    submitted = (batch, self.pool.map(cpu_stage, pages, chosen, limits))
+                if pending is not None:
+                    for page, result in self.results(*pending):
+                        if isinstance(result, Skip):
+                            self.count(page.site, f"extract/skip/{result.reason}")
+                        elif writer is None:
+                            fresh[result.id] = result
+                        else:
+                            result.capture = capture_of(page)
+                            self.stored.append((page.site, writer.submit(result)))
+                    self.collect(block_over=MAX_QUEUED)
+                pending = submitted
+                if pending is None:
+                    break
+                if time.monotonic() - last_report > 5:
+                    last_report = time.monotonic()
+                    self.progress(started)
         finally:
             self.pool.shutdown(cancel_futures=True)
+            if writer is not None:
+                writer.close()
+        self.collect(block_over=0)
+        with factory() as session:
+            if opts.diff:
+                print(diff_report(session, fresh, self.replayed_files))
+            else:
+                for site, counts in sorted(self.site_counts.items()):
+                    figures = figures_from_stats(dict(counts))
+                    record_run(session, site, "replay", run_started, figures)
         self.progress(started, final=True)
+
+    def count(self, site: str, key: str) -> None:
+        self.counts[key] += 1
+        self.site_counts.setdefault(site, Counter())[key] += 1
+
+    def collect(self, block_over: int) -> None:
+        """Count the stored articles' outcomes, oldest first; wait while more than
+        ``block_over`` are queued (back-pressure: the writer sets the pace)."""
+        while self.stored and (len(self.stored) > block_over or self.stored[0][1].done()):
+            site, future = self.stored.popleft()
+            try:
+                kind, outcome = future.result()
+            except Exception as exc:
+                self.count(site, "store/error")
+                print(f"cannot store an article of {site}: {exc!r}", file=sys.stderr)
+                continue
+            self.count(site, f"dedup/{kind}")
+            self.count(site, f"store/{outcome}")
 
     def results(
         self, batch: list[tuple[Page, SiteProfile | None]], mapped: Iterator[Article | Skip]
@@ -206,58 +247,13 @@ class Command(ScrapyCommand):
             self.pool.shutdown(wait=False, cancel_futures=True)
             self.pool = make_pool(self.workers)
             try:
-                out.append((page, self.pool.submit(cpu_stage, page, profile).result()))
+                result = self.pool.submit(cpu_stage, page, profile, self.max_bytes).result()
+                out.append((page, result))
                 continue
             except BrokenProcessPool:
                 print(f"extraction worker died on {page.url}", file=sys.stderr)
             out.append((page, Skip(page.url, "worker_died", "the extraction process died")))
         return out
-
-    def ingest_batch(
-        self, session: Session, batch: list[tuple[Page, Article | Skip]], site_names: dict[str, str]
-    ) -> None:
-        """Store a batch in one transaction; if an article fails, store the batch again one
-        article per savepoint, so only the bad one is skipped."""
-        counts: Counter[str] = Counter()
-        try:
-            for page, result in batch:
-                self.ingest(session, page, result, site_names, counts)
-                session.flush()  # the next article's duplicate lookup must see this one
-            session.commit()
-        except Exception:
-            session.rollback()
-            counts = Counter()
-            for page, result in batch:
-                self.ingest(session, page, result, site_names, counts, savepoint=True)
-            session.commit()
-        self.counts.update(counts)
-
-    def ingest(  # type: ignore[no-untyped-def]
-        self, session, page: Page, result: Article | Skip, site_names: dict[str, str],
-        counts: Counter[str], savepoint: bool = False,
-    ) -> None:  # fmt: skip
-        if isinstance(result, Skip):
-            counts[f"extract/skip/{result.reason}"] += 1
-            return
-        from pipelines.dedup.index import assign
-
-        article = result
-        article.capture = capture_of(page)
-        nested = session.begin_nested() if savepoint else None
-        try:
-            kind = assign(session, article, site_names)
-            outcome = store(session, article)
-        except Exception as exc:
-            if nested is None:
-                raise  # ingest_batch retries the batch article by article
-            nested.rollback()
-            counts["store/error"] += 1
-            print(f"cannot store {page.url}: {exc!r}", file=sys.stderr)
-            return
-        if nested is not None:
-            nested.commit()
-        counts[f"dedup/{kind}"] += 1
-        counts[f"store/{outcome}"] += 1
 
     def progress(self, started: float, final: bool = False) -> None:
         stats = self.read_stats

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 class DistributedIdle:
-    """Keeps an idle worker open until ``DISTRIBUTED_IDLE_CLOSE`` seconds (default 10) have
+    """Keeps an idle worker open until ``DISTRIBUTED_IDLE_CLOSE`` seconds have
     passed without a response, so it picks up requests other workers enqueue meanwhile."""
 
     def __init__(self, wait: float) -> None:
@@ -25,7 +25,7 @@ class DistributedIdle:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DistributedIdle:
-        ext = cls(crawler.settings.getfloat("DISTRIBUTED_IDLE_CLOSE", 10.0))
+        ext = cls(crawler.settings.getfloat("DISTRIBUTED_IDLE_CLOSE"))
         crawler.signals.connect(ext.activity, signal=signals.response_received)
         crawler.signals.connect(ext.activity, signal=signals.spider_opened)
         crawler.signals.connect(ext.idle, signal=signals.spider_idle)

@@ -118,10 +118,10 @@ class WarcCaptureMiddleware:
         mw = cls(
             crawler,
             str(warc_dir(settings)),
-            settings.get("WARC_PREFIX", "crawl"),
-            settings.getint("WARC_MAX_SIZE", 1_000_000_000),
+            settings.get("WARC_PREFIX"),
+            settings.getint("WARC_MAX_SIZE"),
         )
-        if settings.getbool("WARC_CDXJ", True):
+        if settings.getbool("WARC_CDXJ"):
             mw.index_path = str(data_dir(settings) / "index.cdxj")
         crawler.signals.connect(mw.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)

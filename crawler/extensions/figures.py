@@ -1,0 +1,105 @@
+"""CrawlFigures: each crawl's per-site figures (fetched, new, changed, duplicates, errors, skip
+reasons, field shares and drift alarms) into ``crawl_runs``, for ``scrapy refresh``'s summary
+and ``scrapy report``. :func:`record_run` is shared with replay.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from scrapy import signals
+from sqlalchemy import select
+
+from crawler.db.models import CrawlRunRow
+from crawler.extensions.database import Database
+from crawler.extensions.drift import drift_flags, shares
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from sqlalchemy.orm import Session
+
+logger = logging.getLogger(__name__)
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def figures_from_stats(stats: dict[str, Any]) -> dict[str, Any]:
+    """A run's figures from its Scrapy-style stats (``store/*``, ``dedup/*``,
+    ``extract/skip/*``, ``downloader/*``, ``quality/*``)."""
+    skips = {
+        k.removeprefix("extract/skip/"): v
+        for k, v in stats.items()
+        if k.startswith("extract/skip/")
+    }
+    return {
+        "fetched": stats.get("downloader/response_count", 0),
+        "not_modified": stats.get("downloader/response_status_count/304", 0),
+        "new": stats.get("store/new", 0),
+        "changed": stats.get("store/changed", 0),
+        "duplicates": stats.get("dedup/exact", 0) + stats.get("dedup/near", 0),
+        "errors": sum(skips.values())
+        + stats.get("downloader/exception_count", 0)
+        + stats.get("store/error", 0),
+        "skips": skips,
+        "quality": shares(stats),
+    }
+
+
+def record_run(
+    session: Session, site: str, kind: str, started: str, figures: dict[str, Any]
+) -> list[str]:
+    """Store one run of one site with its drift flags against the site's last 10 runs; returns
+    the flags (each also logged)."""
+    earlier = session.scalars(
+        select(CrawlRunRow.figures)
+        .where(CrawlRunRow.site == site)
+        .order_by(CrawlRunRow.pk.desc())
+        .limit(10)
+    )
+    figures["drift"] = drift_flags(figures["quality"], [f.get("quality") for f in earlier])
+    for flag in figures["drift"]:
+        logger.warning("Template drift on %s? %s", site, flag)
+    session.add(
+        CrawlRunRow(site=site, kind=kind, started=started, finished=utc_now(), figures=figures)
+    )
+    session.commit()
+    return figures["drift"]
+
+
+class CrawlFigures:
+    """Writes the crawl's figures when the spider closes (after every item was stored).
+
+    Reads the crawl's stats; the run kind is the spider's ``run_kind`` (``crawl`` or
+    ``refresh``).
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.started = utc_now()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CrawlFigures:
+        ext = cls(crawler)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_opened(self) -> None:
+        self.started = utc_now()
+
+    def spider_closed(self) -> None:
+        spider = self.crawler.spider
+        stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        database = self.crawler.get_extension(Database)
+        with database.factory() as session:
+            record_run(
+                session,
+                getattr(spider, "name", "?"),
+                getattr(spider, "run_kind", "crawl"),
+                self.started,
+                figures_from_stats(stats),
+            )
