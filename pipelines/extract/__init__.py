@@ -30,7 +30,7 @@ from .title import extract_title
 if TYPE_CHECKING:
     from model.profiles import SiteProfile
 
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"
 MAX_BYTES = 20 * 1024 * 1024
 MIN_TEXT = 20
 _HTML_SNIFF = re.compile(
