@@ -7,11 +7,10 @@ disclaimers, copyright/ICP footers.
 from __future__ import annotations
 
 import copy
-from typing import Any
 
 from .chrome import LEGAL, end_kind, is_drop, is_editor
 from .dates import DATE_RE
-from .document import Doc, clean_space, select, text_lines
+from .document import HUGE, Doc, clean_space, select, text_lines
 from .labels import EDITOR_LINE, INFO_LABEL, SOURCE_LINE, plain
 from .structure import Structure, locate
 
@@ -19,8 +18,6 @@ _SHORT = 60
 _MIN_CHARS = 150
 _TAIL_MIN = 40
 _NAV_LINE = 20
-# above this many characters trafilatura skips its justext/readability fallbacks (superlinear)
-_FAST_ABOVE = 1_000_000
 
 
 def _region_lines(doc: Doc, selector: str) -> list[str] | None:
@@ -36,10 +33,8 @@ def _region_lines(doc: Doc, selector: str) -> list[str] | None:
 def _run_trafilatura(doc: Doc, **options: bool) -> list[str]:
     import trafilatura
 
-    huge = len(doc.html) > _FAST_ABOVE
+    huge = len(doc.html) > HUGE  # link blocks are gone already (document.parse)
     tree = copy.deepcopy(doc.tree)  # trafilatura prunes the tree it is given
-    if huge:
-        _drop_link_blocks(tree)
     text = trafilatura.extract(
         tree,
         url=doc.url or None,
@@ -61,23 +56,6 @@ def _run_trafilatura(doc: Doc, **options: bool) -> list[str]:
     return lines
 
 
-def _drop_link_blocks(tree: Any) -> None:
-    """Remove blocks made only of links (link lists, tag clouds): on multi-megabyte pages they
-    are nearly all the nodes, and trafilatura's link-density passes grow faster than linear."""
-    doomed = []
-    for el in tree.iter("div", "li", "p", "td", "dd", "dt", "span", "tr", "ul"):
-        children = list(el)
-        if (
-            children
-            and all(child.tag == "a" and not (child.tail or "").strip() for child in children)
-            and not (el.text or "").strip()
-        ):
-            doomed.append(el)
-    for el in doomed:
-        if el.getparent() is not None:
-            el.drop_tree()
-
-
 def trafilatura_lines(doc: Doc) -> list[str]:
     """trafilatura's text of the page. Tables off first: on old portals the whole page layout
     is a table, and with tables on trafilatura returns the layout. Tables on only when the
@@ -93,7 +71,8 @@ def trafilatura_lines(doc: Doc) -> list[str]:
 
 def is_info_line(line: str, info: list[str]) -> bool:
     """True for a date/source/author line (one of the page's info lines, or one that looks so)."""
-    if line in info:
+    flat = line.replace(" ", "")
+    if any(flat == x.replace(" ", "") for x in info):
         return True
     if len(line) > 200:
         return False

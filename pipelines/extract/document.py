@@ -47,6 +47,11 @@ _CAPTION = re.compile(
     re.IGNORECASE,
 )
 _CAPTION_MAX = 300
+# above this many characters a page loses its link-only blocks before anything reads it, and
+# trafilatura skips its justext/readability fallbacks: their cost grows faster than linear
+HUGE = 1_000_000
+_JOIN = "\x01"  # marks where inline elements meet inside a line
+_SPACED_MAX = 300
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0\u3000\u200b\ufeff]+")
 INFO_MAX = 160
 # a line of running text (a sentence with a comma or full stop), never an info line
@@ -64,11 +69,17 @@ def clean_space(text: str) -> str:
 @dataclass(slots=True)
 class Line:
     """One visible text line: ``path`` holds the ordinals (in ``Doc.elements``) of the elements
-    open where the line starts, outermost first; ``links`` counts its characters inside ``<a>``."""
+    open where the line starts, outermost first; ``links`` counts its characters inside ``<a>``;
+    ``spaced`` (short lines only) separates the texts of adjacent inline elements, so that
+    ``来源：<span>某报</span><span>记者 张三</span>`` reads as two fields."""
 
     text: str
     path: tuple[int, ...]
     links: int = 0
+    spaced: str = ""  # the text with a space where inline elements meet (for reading labels)
+    img_before: bool = False  # a picture sits right before the line (captions follow pictures)
+    img_after: bool = False  # a picture follows right after it (photo-story headings)
+    centered: bool = False  # its block is centered (align, text-align, <center>)
 
 
 @dataclass
@@ -81,6 +92,7 @@ class Doc:
     tree: Any
     meta: dict[str, str] = field(default_factory=dict)
     lines: list[str] = field(default_factory=list)
+    spaced: list[str] = field(default_factory=list)
     blocks: list[Line] = field(default_factory=list)
     elements: list[Any] = field(default_factory=list)
     title: str | None = None
@@ -104,8 +116,11 @@ def parse(html: str, url: str) -> Doc:
     body = tree.find("body")
     root = body if body is not None else tree
     prune(root)
+    if len(html_in) > HUGE:
+        drop_link_blocks(root)
     doc.blocks, doc.elements = linearize(root)
     doc.lines = [line.text for line in doc.blocks]
+    doc.spaced = [line.spaced for line in doc.blocks]
     return doc
 
 
@@ -116,6 +131,23 @@ def prune(root: Any) -> None:
     for el in root.iter("div", "p", "span", "td", "font", "em", "i", "center", "dd", "figure"):
         hint = f"{el.get('class') or ''} {el.get('id') or ''}"
         if _CAPTION.search(hint) and len(el.text_content()) <= _CAPTION_MAX:
+            doomed.append(el)
+    for el in doomed:
+        if el.getparent() is not None:
+            el.drop_tree()
+
+
+def drop_link_blocks(tree: Any) -> None:
+    """Remove blocks made only of links (link lists, tag clouds): on multi-megabyte pages they
+    are nearly all the nodes, and trafilatura's link-density passes grow faster than linear."""
+    doomed = []
+    for el in tree.iter("div", "li", "p", "td", "dd", "dt", "span", "tr", "ul"):
+        children = list(el)
+        if (
+            children
+            and all(child.tag == "a" and not (child.tail or "").strip() for child in children)
+            and not (el.text or "").strip()
+        ):
             doomed.append(el)
     for el in doomed:
         if el.getparent() is not None:
@@ -133,6 +165,7 @@ def linearize(root: Any) -> tuple[list[Line], list[Any]]:
     in_link = 0
     start_path: tuple[int, ...] | None = None
     skip_depth = 0
+    img_pending = False
 
     def add(text: str) -> None:
         nonlocal link_chars, start_path
@@ -147,11 +180,18 @@ def linearize(root: Any) -> tuple[list[Line], list[Any]]:
                 link_chars += len(piece.strip())
 
     def flush() -> None:
-        nonlocal link_chars, start_path
+        nonlocal link_chars, start_path, img_pending
         if parts:
-            text = clean_space("".join(parts))
+            raw = "".join(parts)
+            text = clean_space(raw.replace(_JOIN, ""))
             if text and start_path is not None:
-                lines.append(Line(text, start_path, min(link_chars, len(text))))
+                spaced = text
+                if _JOIN in raw and len(text) <= _SPACED_MAX:
+                    spaced = clean_space(raw.replace(_JOIN, " "))
+                line = Line(text, start_path, min(link_chars, len(text)), spaced, img_pending)
+                line.centered = any(_is_centered(elements[o]) for o in start_path[-2:])
+                lines.append(line)
+                img_pending = False
             parts.clear()
         link_chars = 0
         start_path = None
@@ -164,10 +204,16 @@ def linearize(root: Any) -> tuple[list[Line], list[Any]]:
                 continue
             if tag in _BLOCK:
                 flush()
+            else:
+                parts.append(_JOIN)
             stack.append(len(elements))
             elements.append(el)
             if tag == "a":
                 in_link += 1
+            elif tag == "img":
+                if start_path is None and lines:
+                    lines[-1].img_after = True
+                img_pending = True
             if el.text:
                 add(el.text)
         else:
@@ -182,11 +228,19 @@ def linearize(root: Any) -> tuple[list[Line], list[Any]]:
                 in_link -= 1
             if tag in _BLOCK:
                 flush()
+            else:
+                parts.append(_JOIN)
             stack.pop()
             if el is not root and el.tail:
                 add(el.tail)
     flush()
     return lines, elements
+
+
+def _is_centered(el: Any) -> bool:
+    if el.tag == "center" or (el.get("align") or "").lower() == "center":
+        return True
+    return "center" in (el.get("style") or "").lower()
 
 
 def text_lines(root: Any) -> list[str]:
@@ -271,11 +325,12 @@ def find_info(doc: Doc, title: str | None) -> list[str]:
     """The short lines between the title and the body that carry date/source/author labels.
 
     The window starts at the headline (see :func:`headline_index`) and keeps short lines with a
-    label or a date, up to the first long paragraph or the second sentence.
+    label or a date, up to the first long paragraph or the second sentence. The lines are
+    returned spaced (see :class:`Line`).
     """
     from .dates import DATE_RE
 
-    lines = doc.lines
+    lines = doc.spaced
     start = headline_index(doc, title)
     out: list[str] = []
     if start is not None:

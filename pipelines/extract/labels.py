@@ -25,10 +25,25 @@ def plain(line: str) -> str:
     return to_simplified(remove_glosses(line))
 
 
+# the labels of info-line fields, longest first within each group (simplified script only)
+DATE_LABELS = r"发布时间|发布日期|发表时间|发稿时间|更新时间|时间|日期"
+SOURCE_LABELS = r"信息来源|文章来源|新闻来源|稿件来源|资讯来源|稿源|来源于?|出处"
+AUTHOR_LABELS = (
+    r"作者|撰稿人?|执笔人?|(?:本报|本台|本网|特约|见习|首席)?记者|通讯员|实习生|摄影|摄像"
+)
+EDITOR_LABELS = r"责任编辑|值班编辑|网络编辑|编辑|责编|主编"
+# review roles close an editor's name even without a colon: 编辑：张三 初审 李四
+REVIEW_LABELS = r"初审|复审|终审|审核|审校|审签|校对|签发|监制|编审"
+COUNTER_LABELS = (
+    r"浏览次数|浏览|点击数|点击|阅读数|阅读量|阅读|访问量|字号|字体|分享|打印|发布|供稿"
+)
+ANY_LABEL = (
+    f"{DATE_LABELS}|{SOURCE_LABELS}|{AUTHOR_LABELS}|{EDITOR_LABELS}|{REVIEW_LABELS}|"
+    f"{COUNTER_LABELS}"
+)
 # a label that opens a date/source/author field of an info line
 INFO_LABEL = re.compile(
-    r"(发布时间|发布日期|发表时间|发稿时间|更新时间|时间|日期|来源|稿源|信息来源|作者|记者|通讯员|撰稿|"
-    r"责任编辑|编辑|浏览|点击|阅读|访问量)\s*[:：]"
+    rf"({DATE_LABELS}|{SOURCE_LABELS}|{AUTHOR_LABELS}|{EDITOR_LABELS}|浏览|点击|阅读|访问量)\s*[:：]"
 )
 # a line that names the editor: it closes the article
 EDITOR_LINE = re.compile(

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .chrome import end_kind, is_drop, is_editor, is_end
-from .document import Doc, headline_index, hint, is_info
+from .document import Doc, Line, headline_index, hint, is_info
 from .labels import plain
 
 # class/id of an article body in the CMS families of these portals
@@ -45,6 +45,10 @@ _BAD_WEIGHT = 2
 _HINT_BONUS = 0.1
 _SEGMENT_MIN = 60  # paragraph characters after a soft end for the article to go on
 _SEGMENT_RATIO = 2
+_CAPTION_MAX = 80
+_BYLINE = re.compile(r"记者|通讯员|作者")
+_LABEL_MAX = 20
+_SENTENCE_MARK = re.compile(r"[，。！？；,;!?]")
 _SENTENCE_END = re.compile(r"[。！？!?；;…”」』]$")
 
 
@@ -205,6 +209,15 @@ def locate(doc: Doc, title: str | None) -> Structure | None:
     return found
 
 
+def is_picture_text(line: Line, text: str) -> bool:
+    """A caption under a picture (short, centered or without a sentence) or a photo-story
+    heading over one (a short line without punctuation)."""
+    bare = len(text) <= _LABEL_MAX and not _SENTENCE_MARK.search(text) and not _BYLINE.search(text)
+    if line.img_before and len(text) <= _CAPTION_MAX and (line.centered or bare):
+        return True
+    return line.img_after and bare
+
+
 def _text(doc: Doc, start: int, end: int, info: set[int]) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
@@ -212,6 +225,8 @@ def _text(doc: Doc, start: int, end: int, info: set[int]) -> list[str]:
         line = doc.blocks[i]
         text = plain(line.text)
         if i in info or is_drop(text) or _linky(line) or is_editor(text) or is_end(text):
+            continue
+        if is_picture_text(line, text):
             continue
         if is_info(text) and len(text) < 100 and not _SENTENCE_END.search(text):
             continue
