@@ -55,7 +55,7 @@ FONT = re.compile(
     r"字体\s*[:：]?\s*[【\[]?\s*大\s*[】\]]?\s*[【\[]?\s*中|字号\s*[:：]\s*(?:大|T)|【\s*大\s*中\s*小\s*】"
 )
 JUNK = re.compile(
-    r"^[-–—|·•>\s\[\]【】()（）]*$|^感谢您访问|^(?:字号|图集|分享|打印|收藏|关闭|返回|纠错)$"
+    r"^[-–—|·•>\s\[\]【】()（）]*$|^[-–—=_*~·.]{3,}.{0,6}[-–—=_*~·.]{3,}$|^感谢您访问|^(?:字号|图集|分享|打印|收藏|关闭|返回|纠错)$"
     r"|^[【\[（(]?\s*(?:作者|作\s者|记者|通讯员|撰稿)\s*[:：][^，。]{0,25}[】\]）)]?$"
     r"|^(?:浏览|点击|阅读|访问)(?:次数|量|数)?\s*[:：]\s*\d*\s*(?:次)?$"
 )
@@ -64,6 +64,13 @@ CAPTION = re.compile(
     r"^[（(【\[]?\s*(?:图为|图\s*[:：]|[上下左右]图\s*[:：为]|图片来源\s*[:：]|组图\s*[:：])|^[▲△↑]"
     r"|[（(](?:资料图|资料图片|图片来源[^（()）]{0,20}|[^（()）]{1,16}摄)[）)]$"
 )
+
+
+def is_caption(text: str) -> bool:
+    """True for a picture caption (plain): 图为…, ▲…, …（资料图）, …（张三 摄）."""
+    return len(text) <= 150 and bool(CAPTION.search(text))
+
+
 BREADCRUMB = re.compile(
     r"^(?:当前位置|您(?:现在)?的?位置|所在位置|现在位置|位置)\s*[:：]|(?:>>?|»|›|→).{0,30}(?:>>?|»|›|→)"
 )
@@ -96,7 +103,7 @@ def is_drop(text: str) -> bool:
         return True
     if len(text) > 150:
         return False
-    if CAPTION.match(text) or BREADCRUMB.match(text):
+    if is_caption(text) or BREADCRUMB.match(text):
         return True
     return len(text) <= END_MAX and bool(
         FONT.search(text) or SHARE.search(text) or SOURCE_LINE.match(text)

@@ -13,7 +13,7 @@ from typing import Any
 import lxml.html
 from lxml import etree
 
-from .labels import INFO_LABEL, plain
+from .labels import BYLINE, INFO_LABEL, plain
 
 _BLOCK = frozenset(
     "address article aside blockquote br dd div dl dt fieldset figcaption figure footer form "  # noqa: SIM905
@@ -275,7 +275,7 @@ def is_info(line: str) -> bool:
     return (
         len(text) <= INFO_MAX
         and not _SENTENCE.search(text)
-        and bool(INFO_LABEL.search(text) or DATE_RE.search(text))
+        and bool(INFO_LABEL.search(text) or DATE_RE.search(text) or BYLINE.search(text))
     )
 
 
@@ -344,7 +344,7 @@ def find_info(doc: Doc, title: str | None) -> list[str]:
                 if sentences >= 2:
                     break
                 continue
-            if INFO_LABEL.search(text) or DATE_RE.search(text):
+            if INFO_LABEL.search(text) or DATE_RE.search(text) or BYLINE.search(text):
                 out.append(line)
     if not out:
         # title not found: the first short line with a label and a date, else a date and time

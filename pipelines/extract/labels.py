@@ -45,6 +45,11 @@ ANY_LABEL = (
 INFO_LABEL = re.compile(
     rf"({DATE_LABELS}|{SOURCE_LABELS}|{AUTHOR_LABELS}|{EDITOR_LABELS}|浏览|点击|阅读|访问量)\s*[:：]"
 )
+# a colon-less byline: 记者 张三, 文/张三 图/李四, 文/图 张三
+BYLINE = re.compile(
+    r"(?:^|[\s(（【\[|｜])(?:(?:本报|本台|本网|特约|见习|首席)?记者\s+(?=\S)"
+    r"|(?:文|图|摄影|摄)\s*/\s*(?=[\u4e00-\u9fff])|文\s*/\s*图\s+(?=\S))"
+)
 # a line that names the editor: it closes the article
 EDITOR_LINE = re.compile(
     r"^[【\[（(]?\s*(?:责任编辑|责编|编辑|值班编辑|网络编辑|审核|审校|校对|终审|初审|复审|编审|监制)"

@@ -47,6 +47,7 @@ _BYLINE_ROLE = re.compile(
     r"|(?:文\s*/\s*图|文|图|摄影)\s*/\s*|文\s*/\s*图\s+"
 )
 _NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
+_PERSON = re.compile(r"^(?:[\u4e00-\u9fff·]{2,4}|[A-Za-z][A-Za-z .'-]{1,30})$")
 _NAME_TAIL = re.compile(r"(?:摄影|摄|/?文|/?图)$")
 _PAREN_NAMES = re.compile(r"[（(]\s*((?:[\u4e00-\u9fff]{2,3}\s*){1,4})[）)]$")
 _NOT_NAMES = re.compile(
@@ -181,9 +182,20 @@ def extract_author(doc: Doc, selector: str | None = None) -> str | None:
         return value
     if value := clean_names(_find(_short_lines(doc) + doc.body[-3:], _WRITER_LABEL)):
         return value
-    meta = plain(doc.meta.get("author") or "")
-    if meta and len(meta) <= 20 and not re.search(r"网|站|报|台|中心|政府|www|\.|^\d+$", meta):
-        return clean_names(meta)
+    return meta_author(doc)
+
+
+def meta_author(doc: Doc) -> str | None:
+    """The ``author`` meta tag when it holds people's names: never a site name (CMSs fill it
+    with one), so every name must look like a person's and none may appear in ``<title>``."""
+    value = clean_names(plain(doc.meta.get("author") or ""))
+    if not value:
+        return None
+    el = doc.tree.find(".//title")
+    page_title = el.text_content() if el is not None else ""
+    names = value.split()
+    if all(_PERSON.match(n) for n in names) and not any(n in page_title for n in names):
+        return value
     return None
 
 

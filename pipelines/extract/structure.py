@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .chrome import end_kind, is_drop, is_editor, is_end
+from .chrome import end_kind, is_caption, is_drop, is_editor, is_end
 from .document import Doc, Line, headline_index, hint, is_info
 from .labels import plain
 
@@ -46,7 +46,7 @@ _HINT_BONUS = 0.1
 _SEGMENT_MIN = 60  # paragraph characters after a soft end for the article to go on
 _SEGMENT_RATIO = 2
 _CAPTION_MAX = 80
-_BYLINE = re.compile(r"记者|通讯员|作者")
+_AROUND_SCAN = 12
 _LABEL_MAX = 20
 _SENTENCE_MARK = re.compile(r"[，。！？；,;!?]")
 _SENTENCE_END = re.compile(r"[。！？!?；;…”」』]$")
@@ -68,10 +68,17 @@ class Structure:
     lines: list[str] = field(default_factory=list)
 
     def around(self, doc: Doc, size: int = 3) -> tuple[list[str], list[str]]:
-        """The lines just before and after the text (bylines often sit there)."""
-        return doc.lines[max(0, self.start - size) : self.start], doc.lines[
-            self.end : self.end + size
-        ]
+        """The lines just before and after the text (bylines often sit there), pictures and
+        their captions skipped."""
+        above = doc.lines[max(0, self.start - size) : self.start]
+        below: list[str] = []
+        for line in doc.blocks[self.end : self.end + _AROUND_SCAN]:
+            text = plain(line.text)
+            if not (is_caption(text) or is_picture_text(line, text)):
+                below.append(line.text)
+            if len(below) == size:
+                break
+        return above, below
 
 
 def _linky(line: Any) -> bool:
@@ -103,7 +110,7 @@ def _first_text(doc: Doc, after: int) -> int | None:
         text = plain(line.text)
         if is_drop(text) or _linky(line) or is_editor(text) or is_end(text):
             continue
-        if _is_paragraph(line, text):
+        if _is_paragraph(line, text) and not is_picture_text(line, text):
             return i
     return None
 
@@ -161,7 +168,9 @@ class _Scan:
                 continue
             size = len(text)
             tally = self.seg if self.seg is not None else None
-            if kind or is_drop(text) or _linky(line):
+            if is_caption(text) or is_picture_text(line, text):
+                pass  # pictures belong to the article: neither text nor chrome
+            elif kind or is_drop(text) or _linky(line):
                 if tally is not None:
                     tally[1] += size
                 else:
@@ -212,7 +221,7 @@ def locate(doc: Doc, title: str | None) -> Structure | None:
 def is_picture_text(line: Line, text: str) -> bool:
     """A caption under a picture (short, centered or without a sentence) or a photo-story
     heading over one (a short line without punctuation)."""
-    bare = len(text) <= _LABEL_MAX and not _SENTENCE_MARK.search(text) and not _BYLINE.search(text)
+    bare = len(text) <= _LABEL_MAX and not _SENTENCE_MARK.search(text) and not is_info(text)
     if line.img_before and len(text) <= _CAPTION_MAX and (line.centered or bare):
         return True
     return line.img_after and bare
