@@ -55,7 +55,7 @@ _SPACED_MAX = 300
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0\u3000\u200b\ufeff]+")
 INFO_MAX = 160
 # a line of running text (a sentence with a comma or full stop), never an info line
-_SENTENCE = re.compile(r"[，。！？][^，。！？]{2,}[，。！？]|。$")
+_SENTENCE = re.compile(r"[，。！？,;；][^，。！？,;；]{2,}[，。！？,;；]|。$")
 _TIMED = re.compile(r"\d{1,2}[:：]\d{2}")
 _HEADING = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 _TITLE_HINT = re.compile(r"title|headline|biaoti|bt\b", re.IGNORECASE)
