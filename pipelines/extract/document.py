@@ -169,6 +169,13 @@ def linearize(root: Any) -> tuple[list[Line], list[Any]]:
 
     def add(text: str) -> None:
         nonlocal link_chars, start_path
+        if "\n" not in text:
+            if start_path is None and not text.isspace():
+                start_path = tuple(stack)
+            parts.append(text)
+            if in_link:
+                link_chars += len(text.strip())
+            return
         first, *rest = text.split("\n")  # a newline in the source breaks the line too
         for i, piece in enumerate((first, *rest)):
             if i:
@@ -181,17 +188,19 @@ def linearize(root: Any) -> tuple[list[Line], list[Any]]:
 
     def flush() -> None:
         nonlocal link_chars, start_path, img_pending
-        if parts:
+        if start_path is not None:
             raw = "".join(parts)
             text = clean_space(raw.replace(_JOIN, ""))
-            if text and start_path is not None:
+            if text:
                 spaced = text
                 if _JOIN in raw and len(text) <= _SPACED_MAX:
                     spaced = clean_space(raw.replace(_JOIN, " "))
                 line = Line(text, start_path, min(link_chars, len(text)), spaced, img_pending)
-                line.centered = any(_is_centered(elements[o]) for o in start_path[-2:])
+                if img_pending:  # only a caption's block needs to say whether it is centered
+                    line.centered = any(_is_centered(elements[o]) for o in start_path[-2:])
                 lines.append(line)
                 img_pending = False
+        if parts:
             parts.clear()
         link_chars = 0
         start_path = None
