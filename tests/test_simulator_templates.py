@@ -256,3 +256,43 @@ def test_dump_refuses_score_and_writes_tune(
     )
     first = next(pages("tune", 1))
     assert (tmp_path / "t" / "tune-000-00.html").read_bytes() == first.body
+
+
+def test_portals_serve_templates_crawlable_by_profile(tmp_path: Path) -> None:
+    from urllib.parse import urljoin
+    from urllib.request import urlopen
+
+    from model.profiles import load_profile
+    from tests.simulator.templates.portals import FuzzPortals
+
+    with FuzzPortals("tune", count=3, pages=12) as portals:
+        assert len({t.choice["skeleton"] for t in portals.templates}) == 3
+        truth = {t["url"]: t for t in portals.truth()}
+        assert len(truth) == 36
+        profiles = [load_profile(p) for p in portals.write_profiles(tmp_path)]
+        found: set[str] = set()
+        for profile in profiles:
+            assert "selectors" not in profile_text(tmp_path, profile.id)
+            queue, seen = list(profile.start_urls), set(profile.start_urls)
+            while queue:
+                url = queue.pop()
+                with urlopen(url, timeout=10) as response:
+                    body, headers = response.read(), response.headers
+                if profile.is_article(url):
+                    found.add(url)
+                    served = next(
+                        p for p in portals._pages[truth[url]["template"]] if p.body == body
+                    )
+                    assert headers["Content-Type"] == dict(served.headers)["Content-Type"]
+                    continue
+                for href in re.findall(r'href="([^"]+)"', body.decode()):
+                    link = urljoin(url, href.replace("&amp;", "&"))
+                    if link not in seen and (profile.is_list(link) or profile.is_article(link)):
+                        seen.add(link)
+                        queue.append(link)
+        assert found == set(truth)
+        assert all(t["site"].startswith("fuzz_tune_") for t in truth.values())
+
+
+def profile_text(folder: Path, site: str) -> str:
+    return (folder / f"{site}.yaml").read_text(encoding="utf-8")

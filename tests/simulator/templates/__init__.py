@@ -36,7 +36,8 @@ shapes at least 10 score templates (119 of the 120 score templates use at least 
 - labels ``发表时间``, ``稿源``, ``撰稿`` (author), ``责编``; date format ``2020年02月25日 08时43分``;
   item separator ``丨``;
 - chrome: the Baidu share box (``bdshare``), the 畅言 comment box (``changyan``), a 免责声明
-  disclaimer, a ``<video>`` fallback text, captions in a ``<table>`` (``table_caption``).
+  disclaimer, a ``<video>`` fallback text, captions in a ``<table>`` (``table_caption``), a
+  【导读】 box (``summary:daodu``).
 
 Truth (``FuzzPage.truth``), built from the generated values, never from an extractor or an
 OpenCC round trip:
@@ -47,10 +48,12 @@ OpenCC round trip:
 - ``author``: the names after 作者/记者/通讯员/文/图/摄影/撰稿, space-separated, role words and
   ``发`` dropped; ``source``: the 来源 value as printed (simplified); ``editor``: the name after
   编辑/责任编辑/责编/网络编辑, never a 审核/校对/初审/复审/终审 name; None where the page has none;
-- ``body``: the article paragraphs joined by ``\\n``, simplified, no glosses. Not body: image
-  captions (``图为：`` lines, figcaption, ...), photo-story headings, the subtitle, the info line,
-  byline lines (``文/张伟`` above, ``（记者 张伟）`` below), 来源 and 编辑/审核 lines, and all chrome
-  inside the container (style, script, video fallback, QR, share, 相关阅读, disclaimer);
+- ``body``: the article paragraphs joined by ``\\n``, simplified, no glosses; a ``本报讯（记者
+  张伟）`` opening stays in the first paragraph (its names are the author). Not body: image
+  captions (``图为：`` lines, figcaption, ...), photo-story headings, the subtitle, a 摘要/导读
+  box, the info line, byline lines (``文/张伟`` above, ``（记者 张伟）`` below), 来源 and 编辑/审核
+  lines, and all chrome inside the container (style, script, hidden keywords, video fallback,
+  附件 lists, page links, QR, share, 相关阅读, disclaimer) or after it (comments, readers' posts);
 - ``text_original``: on traditional pages the body as served (traditional, glosses kept), else
   None; ``served``: title, author, source and editor as served (traditional pages only);
 - ``script``, ``template``, ``split``, ``components`` (``axis:variant`` of the template, plus

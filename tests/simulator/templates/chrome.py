@@ -31,7 +31,14 @@ _RELATED = {
     "yanshen": "延伸阅读",
     "tuijian": "推荐阅读",
 }
-_FRIENDS = ("中国政府网", "省人民政府", "市人民政府", "国家统计局", "市融媒体中心", "文明网")
+_FRIENDS = (
+    "中国政府网",
+    "省人民政府网",
+    "国家统计局网站",
+    "中国文明网",
+    "全国人大网",
+    "市政务服务网",
+)
 
 
 def _links(ctx: Ctx, component: str, count: int, dated: bool = False, long: bool = False) -> str:
@@ -263,3 +270,68 @@ def video(ctx: Ctx) -> str:
         f'<p style="text-align:center"><video controls width="600" src="/media/{ctx.rng.randint(10**5, 10**6)}.mp4">'
         "您的浏览器不支持 video 标签。</video></p>\n"
     )
+
+
+_POSTS = (
+    "说得好，为家乡的发展点赞！",
+    "希望相关部门继续加大力度，把好事办实办好。",
+    "我们村也在推进这项工作，效果很明显，老百姓都说好。",
+    "期待更多这样的好消息，家乡越来越美了！",
+    "这个政策很接地气，老百姓得到了实实在在的实惠。",
+)
+
+
+def comment_posts(ctx: Ctx) -> str:
+    """Readers' comments: short prose under the article, never body."""
+    if ctx.c("comment_posts") == "none":
+        return ""
+    rows = []
+    for text in ctx.rng.sample(_POSTS, ctx.rng.randint(2, 4)):
+        ctx.mark("comment_posts:posts", text)
+        who = f"{ctx.rng.choice(('浙江', '江苏', '山东', '湖北'))}网友"
+        rows.append(f'<li><span class="user">{who}</span><p>{text}</p></li>')
+    ctx.mark("comment_posts:posts", "最新评论")
+    return f'<div class="comment-list"><h4>最新评论</h4><ul>{"".join(rows)}</ul></div>\n'
+
+
+def summary(ctx: Ctx) -> str:
+    """A 摘要/导读 box above the content repeating the opening words (not body)."""
+    kind = ctx.c("summary")
+    if kind == "none":
+        return ""
+    head = "摘要：" if kind == "zhaiyao" else "【导读】"
+    ctx.mark(f"summary:{kind}", head)
+    opening = ctx.body_text(ctx.draft.paragraphs[0][:40])
+    return f'<div class="summary"><strong>{head}</strong>{opening}……</div>\n'
+
+
+def attachments(ctx: Ctx) -> str:
+    if ctx.c("attachments") == "none":
+        return ""
+    names = [
+        f"{i}.{chrome_headline(ctx.rng)}工作方案.{ext}" for i, ext in ((1, "docx"), (2, "pdf"))
+    ]
+    ctx.mark("attachments:files", "附件：", *names)
+    links = "".join(
+        f'<p><a href="/uploads/{i}.{n[-4:]}">{escape(n)}</a></p>' for i, n in enumerate(names)
+    )
+    return f'<div class="attach"><p>附件：</p>{links}</div>\n'
+
+
+def pager(ctx: Ctx) -> str:
+    if ctx.c("pager") == "none":
+        return ""
+    ctx.mark("pager:pages", "下一页")
+    return (
+        '<div class="page_nav"><a href="#">上一页</a> <span>1</span> <a href="?page=2">2</a> '
+        '<a href="?page=3">3</a> <a href="?page=2">下一页</a></div>\n'
+    )
+
+
+def hidden(ctx: Ctx) -> str:
+    """Hidden keyword fields CMSs leave in the content area."""
+    if ctx.c("hidden") == "none":
+        return ""
+    text = f"关键词：{ctx.site.place} {ctx.site.column} 新闻动态"
+    ctx.mark("hidden:display_none", text)
+    return f'<div style="display:none">{escape(text)}</div>\n'

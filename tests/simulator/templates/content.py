@@ -129,6 +129,7 @@ def blocks(ctx: Ctx, top: str | None, inside: list[str]) -> list[Block]:
     if ctx.c("fontsize") == "above":
         out.append(("raw", f'<div class="fs">{chrome.fontsize(ctx)}</div>\n'))
     out.append(("raw", chrome.video(ctx)))
+    out.append(("raw", chrome.hidden(ctx)))
     if top:
         out.append(("line", top))
     images = list(d.images)
@@ -141,7 +142,9 @@ def blocks(ctx: Ctx, top: str | None, inside: list[str]) -> list[Block]:
             ctx.mark(f"inline_script:{script}", code[:20])
             out.append(("raw", f'<script type="text/javascript">\n{code}\n</script>\n'))
     out += [("image", image) for _, image in images]
+    out.append(("raw", chrome.attachments(ctx)))
     out += [("line", line) for line in inside]
+    out.append(("raw", chrome.pager(ctx)))
     if ctx.c("qr_place") == "in_content":
         out.append(("raw", chrome.qr(ctx)))
     if ctx.c("share_place") == "in_content" and ctx.c("share") != "none":

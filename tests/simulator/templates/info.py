@@ -160,6 +160,19 @@ def info_items(ctx: Ctx) -> list[str]:
 
 
 def join_items(ctx: Ctx, items: list[str]) -> str:
+    """The info line: items in a line with separators, in table cells, list items or lines."""
+    markup = ctx.c("info_markup")
+    if ctx.c("skeleton") == "phpcms" and ctx.c("headline") in ("h1", "h2"):
+        markup = "line"  # phpcms prints the info line inside the headline
+    if markup != "line" and len(items) > 1:
+        tag, wrap = {
+            "table_cells": ("td", '<table class="info_tb"><tr>{}</tr></table>'),
+            "ul_li": ("li", '<ul class="info_list">{}</ul>'),
+            "lines": ("p", '<div class="info_lines">{}</div>'),
+        }[markup]
+        html = wrap.format("".join(f"<{tag}>{item}</{tag}>" for item in items))
+        ctx.mark(f"info_markup:{markup}", html.split(">")[0] + ">", chrome=False)
+        return html
     sep = ctx.c("item_sep")
     if len(items) > 1:
         ctx.mark(f"item_sep:{sep}", _ITEM_SEP[sep] if sep != "spans" else "<span>", chrome=False)

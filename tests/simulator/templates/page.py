@@ -58,7 +58,7 @@ def _after(ctx: Ctx, outside: list[str]) -> str:
     out += chrome.prevnext(ctx)
     if ctx.c("related_place") == "after":
         out += chrome.related(ctx)
-    return out + chrome.comments(ctx)
+    return out + chrome.comments(ctx) + chrome.comment_posts(ctx)
 
 
 def _served_paragraph(ctx: Ctx, text: str) -> str:
@@ -78,6 +78,7 @@ def render(tpl: Template, index: int) -> FuzzPage:
         f"{tpl.id}/{index}", site, story, precision, tpl.choice["charset"] == "gb2312_meta"
     )
     ctx = Ctx(tpl, site, draft, rng, "")
+    lead = _lead(ctx)
     ctx.url = f"http://{site.host}{article_path(ctx, 20000 + 37 * tpl.number + index)}"
     items = info_items(ctx)
     if ctx.c("fontsize") == "info":
@@ -88,7 +89,7 @@ def render(tpl: Template, index: int) -> FuzzPage:
     parts = Parts(
         top=chrome.topbar(ctx) + chrome.nav(ctx),
         crumbs=chrome.crumbs(ctx),
-        headline=headline(ctx, join_items(ctx, items)),
+        headline=headline(ctx, join_items(ctx, items)) + chrome.summary(ctx),
         content=container(ctx, blocks(ctx, top, inside)),
         after=_after(ctx, outside),
         side="",
@@ -105,14 +106,27 @@ def render(tpl: Template, index: int) -> FuzzPage:
     body = (b"\xef\xbb\xbf" if bom else b"") + served.encode(codec, errors="xmlcharrefreplace")
     ctype = f"text/html; charset={header_cs}" if header_cs else "text/html"
     headers = [("Content-Type", ctype), ("Server", _SERVER.get(ctx.c("skeleton"), "nginx"))]
-    truth = {**_truth(ctx, precision, story), "page": index}
+    truth = {**_truth(ctx, precision, story, lead), "page": index}
     return FuzzPage(ctx.url, headers, body, truth, ctx.markers)
 
 
-def _truth(ctx: Ctx, precision: str, story: bool) -> dict[str, Any]:
+def _lead(ctx: Ctx) -> bool:
+    """本报讯（记者 张伟 通讯员 李娜）opening the first paragraph: body text that names authors."""
+    d = ctx.draft
+    if ctx.c("lead") == "none" or not d.authors:
+        return False
+    opener = ctx.rng.choice(("本报讯", f"{ctx.site.name}讯", "本网讯"))
+    staff = f"记者 {d.authors[0]}" + (f" 通讯员 {' '.join(d.authors[1:])}" if d.authors[1:] else "")
+    d.paragraphs[0] = f"{opener}（{staff}）{d.paragraphs[0]}"
+    ctx.mark("lead:benbao", "讯（", chrome=False)
+    return True
+
+
+def _truth(ctx: Ctx, precision: str, story: bool, lead: bool) -> dict[str, Any]:
     d, tpl = ctx.draft, ctx.tpl
     body = "\n".join(d.paragraphs)
-    author = " ".join(d.authors) if d.authors and ctx.c("author_place") != "absent" else None
+    printed = lead or ctx.c("author_place") != "absent"
+    author = " ".join(d.authors) if d.authors and printed else None
     source = d.source if ctx.c("source_place") != "absent" else None
     editor = d.editor if ctx.c("editor_place") != "absent" else None
     page_parts = [

@@ -157,6 +157,14 @@ AXES: dict[str, W] = {
     "video": {"none": 3, "fallback": 1},
     "back_top": {"none": 2, "yes": 1},
     "jiucuo": {"none": 2, "yes": 1},
+    # axes added after the first landing (each axis has its own seed: the ones above are unchanged)
+    "info_markup": {"line": 4, "table_cells": 1, "ul_li": 1, "lines": 1},
+    "lead": {"none": 4, "benbao": 1},  # 本报讯（记者 张伟）opening the first paragraph
+    "comment_posts": {"none": 3, "posts": 1},
+    "summary": {"none": 4, "zhaiyao": 1, "daodu": 1},
+    "attachments": {"none": 4, "files": 1},
+    "pager": {"none": 5, "pages": 1},
+    "hidden": {"none": 4, "display_none": 1},
 }
 # Variants only score templates draw (see the package docstring).
 RESERVED: dict[str, tuple[str, ...]] = {
@@ -174,6 +182,7 @@ RESERVED: dict[str, tuple[str, ...]] = {
     "disclaimer": ("mianze",),
     "video": ("fallback",),
     "captions": ("table_caption",),
+    "summary": ("daodu",),
 }
 MIN_TEMPLATES = 3  # every variant shapes at least this many templates of each split using it
 MIN_RESERVED = 10  # ... and a reserved variant at least this many score templates
