@@ -59,6 +59,14 @@ JUNK = re.compile(
     r"|^[【\[（(]?\s*(?:作者|作\s者|记者|通讯员|撰稿)\s*[:：][^，。]{0,25}[】\]）)]?$"
     r"|^(?:浏览|点击|阅读|访问)(?:次数|量|数)?\s*[:：]\s*\d*\s*(?:次)?$"
 )
+# a summary or keyword box over the article: 摘要：…, 导读：…, 关键词：…
+SUMMARY = re.compile(
+    r"^[【\[]?\s*(?:摘\s*要|内容摘要|内容提要|提\s*要|导\s*读|本文导读|核心提示|关键词|关键字|标签|tags?)"
+    r"\s*[】\]]?\s*[:：]",
+    re.IGNORECASE,
+)
+# the heading of a list of attached files
+ATTACHMENTS = re.compile(r"^[【\[]?\s*(?:附件|相关附件|附件下载)\s*\d*\s*[】\]]?\s*[:：]?\s*$")
 # a caption under a picture: "图为…", "（图为…）", "▲…", "上图：…", "图片来源：…"
 CAPTION = re.compile(
     r"^[（(【\[]?\s*(?:图为|图\s*[:：]|[上下左右]图\s*[:：为]|图片来源\s*[:：]|组图\s*[:：])|^[▲△↑]"
@@ -103,7 +111,7 @@ def is_drop(text: str) -> bool:
         return True
     if len(text) > 150:
         return False
-    if is_caption(text) or BREADCRUMB.match(text):
+    if is_caption(text) or BREADCRUMB.match(text) or SUMMARY.match(text) or ATTACHMENTS.match(text):
         return True
     return len(text) <= END_MAX and bool(
         FONT.search(text) or SHARE.search(text) or SOURCE_LINE.match(text)

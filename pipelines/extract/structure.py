@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .chrome import end_kind, is_caption, is_drop, is_editor, is_end
+from .chrome import ATTACHMENTS, end_kind, is_caption, is_drop, is_editor, is_end
 from .document import Doc, Line, headline_index, hint, is_info
 from .labels import plain
 
@@ -68,13 +68,14 @@ class Structure:
     lines: list[str] = field(default_factory=list)
 
     def around(self, doc: Doc, size: int = 3) -> tuple[list[str], list[str]]:
-        """The lines just before and after the text (bylines often sit there), pictures and
-        their captions skipped."""
+        """The lines just before and after the text (bylines often sit there), pictures, their
+        captions and link lists (attachments) skipped."""
         above = doc.lines[max(0, self.start - size) : self.start]
         below: list[str] = []
         for line in doc.blocks[self.end : self.end + _AROUND_SCAN]:
             text = plain(line.text)
-            if not (is_caption(text) or is_picture_text(line, text)):
+            skip = is_caption(text) or is_picture_text(line, text) or _linky(line)
+            if not (skip or ATTACHMENTS.match(text)):
                 below.append(line.text)
             if len(below) == size:
                 break
@@ -115,6 +116,25 @@ def _first_text(doc: Doc, after: int) -> int | None:
     return None
 
 
+@dataclass
+class _Tally:
+    """Paragraph and chrome characters of a run of lines; ``bad_seen`` is the chrome counted
+    up to its last paragraph (chrome after the last paragraph is not taken, so not scored)."""
+
+    good: int = 0
+    bad: int = 0
+    bad_seen: int = 0
+    last: int = 0  # one past the last paragraph line
+
+    def add_bad(self, size: int) -> None:
+        self.bad += size
+
+    def add_good(self, size: int, end: int) -> None:
+        self.good += size
+        self.bad_seen = self.bad
+        self.last = end
+
+
 class _Scan:
     """Running totals of the lines from the start line on, shared by the nested candidates.
 
@@ -124,27 +144,32 @@ class _Scan:
 
     def __init__(self, doc: Doc, start: int) -> None:
         self.doc, self.pos, self.ended = doc, start, False
-        self.good = self.bad = 0
-        self.last = start  # one past the last paragraph line taken
+        self.main = _Tally(last=start)
         self.first: int | None = None  # the first paragraph line
-        self.seg: list[int] | None = None  # good, bad, first line, one past last paragraph
+        self.seg: _Tally | None = None
 
     def _segment_counts(self) -> bool:
         seg = self.seg
-        return seg is not None and seg[0] >= _SEGMENT_MIN and seg[0] > _SEGMENT_RATIO * seg[1]
+        return (
+            seg is not None
+            and seg.good >= _SEGMENT_MIN
+            and seg.good > _SEGMENT_RATIO * seg.bad_seen
+        )
 
     def totals(self) -> tuple[int, int, int]:
-        """(good, bad, end line) of the text so far, an open segment included if it counts."""
-        if self._segment_counts():
-            assert self.seg is not None
-            return self.good + self.seg[0], self.bad + self.seg[1], self.seg[3]
-        return self.good, self.bad, self.last
+        """(paragraph characters, chrome characters among them, end line) of the text so
+        far, an open segment included if it counts."""
+        main, seg = self.main, self.seg
+        if seg is not None and self._segment_counts():
+            return main.good + seg.good, main.bad + seg.bad_seen, seg.last
+        return main.good, main.bad_seen, main.last
 
     def _close_segment(self) -> None:
         if self.seg is None:
             return
         if self._segment_counts():
-            self.good, self.bad, self.last = self.totals()
+            good, bad, last = self.totals()
+            self.main = _Tally(good, bad, bad, last)
             self.seg = None
         else:
             self.ended = True
@@ -158,32 +183,23 @@ class _Scan:
                 return
             text = plain(line.text)
             kind = end_kind(text) or ("soft" if is_editor(text) else None)
-            if kind and self.good >= _MIN_TEXT:
+            if kind and self.main.good >= _MIN_TEXT:
                 self._close_segment()
                 if kind == "hard" or self.ended:
                     self.ended = True
                     return
-                self.seg = [0, len(text), self.pos, self.pos]
+                self.seg = _Tally(0, len(text), 0, self.pos)
                 self.pos += 1
                 continue
-            size = len(text)
-            tally = self.seg if self.seg is not None else None
+            tally = self.seg if self.seg is not None else self.main
             if is_caption(text) or is_picture_text(line, text):
                 pass  # pictures belong to the article: neither text nor chrome
             elif kind or is_drop(text) or _linky(line):
-                if tally is not None:
-                    tally[1] += size
-                else:
-                    self.bad += size
+                tally.add_bad(len(text))
             elif _is_paragraph(line, text):
-                if tally is not None:
-                    tally[0] += size - line.links
-                    tally[3] = self.pos + 1
-                else:
-                    self.good += size - line.links
-                    self.last = self.pos + 1
-                    if self.first is None:
-                        self.first = self.pos
+                tally.add_good(len(text) - line.links, self.pos + 1)
+                if self.first is None:
+                    self.first = self.pos
             self.pos += 1
 
 
