@@ -20,7 +20,8 @@ import sys
 from collections import Counter
 from typing import Any
 
-from bench.chrome import SETS
+from bench.chrome import SETS, _unavailable, loaders
+from pipelines.extract import charset
 from pipelines.extract.body import (
     clean_lines,
     extract_body,
@@ -52,7 +53,7 @@ def candidates(html: str, url: str) -> tuple[dict[str, str], str]:
 
 def measure(cases: list[Any]) -> tuple[dict[str, list[float]], Counter[str]]:
     """Body F1 per candidate over the cases with a body truth, and the rule's branches."""
-    from bench.scoring import char_f1
+    from bench.extraction import char_f1
 
     scores: dict[str, list[float]] = {name: [] for name in NAMES}
     branches: Counter[str] = Counter()
@@ -60,12 +61,19 @@ def measure(cases: list[Any]) -> tuple[dict[str, list[float]], Counter[str]]:
         gold = case.truth.get("body")
         if gold is None:
             continue
-        texts, branch = candidates(case.html, case.url)
+        texts, branch = candidates(_html(case), case.url)
         branches[branch] += 1
         for name, text in texts.items():
             options = [gold, case.truth.get("body_served") or gold]
             scores[name].append(max(char_f1(text, g) for g in options))
     return scores, branches
+
+
+def _html(case: Any) -> str:
+    if getattr(case, "html", ""):
+        return str(case.html)
+    codec, _ = charset.decide(case.body, case.headers)
+    return charset.decode(case.body, codec)
 
 
 def _p10(values: list[float]) -> float:
@@ -74,30 +82,19 @@ def _p10(values: list[float]) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from bench import cases as sets
-
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sets", default="corpus,simulator,fuzz-tune,fuzz-score")
     args = parser.parse_args(argv)
-    loaders = {
-        "corpus": sets.corpus_cases,
-        "heldout": sets.heldout_cases,
-        "simulator": sets.simulator_cases,
-        "fuzz-tune": lambda: sets.fuzz_cases("tune"),
-        "fuzz-score": lambda: sets.fuzz_cases("score"),
-    }
     print("body character F1 per candidate: mean / 10th percentile (pages)")
     print(f"{'set':<12}" + "".join(f"{n:>22}" for n in NAMES) + "  rule took")
     for name in args.sets.split(","):
         if name not in SETS:
             parser.error(f"unknown set {name}")
         try:
-            cases = loaders[name]()
-        except sets.SetUnavailable as exc:
+            cases = loaders()[name]()
+        except _unavailable() as exc:
             print(f"{name}: skipped ({exc})", file=sys.stderr)
             continue
-        if name == "corpus":
-            cases = sets.corrected(cases)
         scores, branches = measure(cases)
         cells = "".join(
             f"{sum(v) / len(v):>12.3f} / {_p10(v):.3f}" if v else f"{'-':>22}"
