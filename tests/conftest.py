@@ -1,5 +1,6 @@
 """Fixtures: a running portal simulator and one crawl of all its portals, shared by the
-end-to-end tests (crawling takes seconds, so it happens once per test session)."""
+end-to-end tests (crawling takes seconds, so it happens once per test session); ``--reverse``
+runs the suite backwards to catch tests that depend on the order they run in."""
 
 from __future__ import annotations
 
@@ -9,16 +10,27 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import FAST, free_base_port, scrapy
-from tests.simulator import Simulator
+from tests.helpers import FAST, running_simulator, scrapy
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--reverse",
+        action="store_true",
+        help="run the tests in reverse order: a test that passes only after another has run "
+        "(shared state, order) fails",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--reverse"):
+        items.reverse()
 
 
 @pytest.fixture(scope="session")
 def simulator():
-    sim = Simulator(base_port=free_base_port())
-    sim.start()
-    yield sim
-    sim.stop()
+    with running_simulator() as sim:
+        yield sim
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -37,13 +37,10 @@ def make_engine(url: str) -> Engine:
 
 
 @contextmanager
-def _migration_lock(engine: Engine, connection: Connection) -> Iterator[None]:
-    """One migrating process at a time: two workers opening a fresh database at once must not
-    both create its tables (SQLite: a flock beside the file; PostgreSQL: an advisory lock)."""
-    if engine.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(742001)"))
-        yield
-        return
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """One migrating process at a time on a SQLite file (a flock beside it): two workers opening
+    a fresh database at once must not both create its tables. PostgreSQL takes an advisory lock
+    inside the migration's transaction instead (see :func:`upgrade`)."""
     database = engine.url.database
     if engine.dialect.name != "sqlite" or not database or database == ":memory:":
         yield
@@ -65,7 +62,11 @@ def upgrade(engine: Engine) -> None:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection, _migration_lock(engine, connection):
+    # the lock is released only after the migration committed: released before the commit, the
+    # next process read the old schema and created the tables again ("table already exists")
+    with _migration_lock(engine), engine.begin() as connection:
+        if engine.dialect.name == "postgresql":  # held until this transaction ends
+            connection.execute(text("SELECT pg_advisory_xact_lock(742001)"))
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 

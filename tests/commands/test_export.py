@@ -11,7 +11,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from model.items import EXPORT_FIELDS
-from tests.helpers import scrapy
+from tests.helpers import copy_database, scrapy
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -32,7 +32,7 @@ def test_jsonl_gz_and_parquet_hold_the_same_records(crawled, tmp_path):
 
 
 def test_site_and_since_filters_and_the_dataset_card(crawled, tmp_path):
-    env = crawled["env"]
+    env = {**crawled["env"], **copy_database(crawled["data"], tmp_path / "copy")}
     site = crawled["articles"][0]["site"]
     out = tmp_path / "one.jsonl"
     scrapy("export", "-o", str(out), "--site", site, env=env)
@@ -42,23 +42,20 @@ def test_site_and_since_filters_and_the_dataset_card(crawled, tmp_path):
     card = (tmp_path / "one.card.md").read_text(encoding="utf-8")
     assert f"| {site} | {len(one)} |" in card
 
-    # move half of the articles' capture time into the past: --since keeps the other half
-    db = sqlite3.connect(crawled["data"] / "articles.db")
+    # move half of the articles' capture time into the past (in this test's own copy of the
+    # database): --since keeps the other half
+    db = sqlite3.connect(Path(env["DATA_DIR"]) / "articles.db")
     try:
         old = [r["id"] for r in crawled["articles"][::2]]
         db.executemany("UPDATE articles SET fetched = '2001-01-01T00:00:00Z' WHERE id = ?",
                        [(i,) for i in old])  # fmt: skip
         db.commit()
-        since = tmp_path / "since.jsonl"
-        scrapy("export", "-o", str(since), "--since", "2010-01-01", env=env)
-        kept = {r["id"] for r in read_jsonl(since)}
-        assert kept == {r["id"] for r in crawled["articles"]} - set(old)
     finally:
-        for record in crawled["articles"][::2]:
-            db.execute("UPDATE articles SET fetched = ? WHERE id = ?",
-                       (record["fetched"], record["id"]))  # fmt: skip
-        db.commit()
         db.close()
+    since = tmp_path / "since.jsonl"
+    scrapy("export", "-o", str(since), "--since", "2010-01-01", env=env)
+    kept = {r["id"] for r in read_jsonl(since)}
+    assert kept == {r["id"] for r in crawled["articles"]} - set(old)
 
 
 def test_unknown_export_format_is_refused(crawled, tmp_path):

@@ -5,9 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 
-import pytest
-
-from tests.helpers import scrapy
+from tests.helpers import scrapy, service_missing
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -32,8 +30,9 @@ def test_report_prints_per_site_figures_and_writes_plots(crawled, tmp_path):
     assert all(site in page for site in sites)
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
 def test_report_renders_in_headless_chromium(crawled, tmp_path):
+    if CHROMIUM is None:
+        service_missing("Chromium is not installed (apt-get install chromium)")
     out = tmp_path / "report.html"
     scrapy("report", "-o", str(out), env=crawled["env"])
     blank = tmp_path / "blank.html"

@@ -9,12 +9,10 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime
 
 from crawler.commands.schedule import is_due, try_lock
-from tests.helpers import ROOT, SCRAPY, count_articles, free_base_port
-from tests.simulator import Simulator
+from tests.helpers import ROOT, SCRAPY, count_articles, readline, running_simulator, wait_for
 
 
 def test_is_due_follows_the_cron_expression():
@@ -32,7 +30,7 @@ def test_lock_is_exclusive_and_released_when_its_holder_dies(tmp_path):
          "fcntl.flock(fd, fcntl.LOCK_EX); print('locked', flush=True); time.sleep(60)")],
         stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
-    assert holder.stdout.readline().strip() == "locked"
+    assert readline(holder.stdout, 30).strip() == "locked"
     assert try_lock(path) is None
     holder.send_signal(signal.SIGKILL)
     holder.wait()
@@ -42,7 +40,7 @@ def test_lock_is_exclusive_and_released_when_its_holder_dies(tmp_path):
 
 
 def test_killed_scheduled_crawl_restarts_unlocked_and_keeps_what_was_stored(tmp_path):
-    with Simulator(base_port=free_base_port()) as sim:
+    with running_simulator() as sim:
         sites = tmp_path / "sites"
         sites.mkdir()
         sim.write_profiles(sites)
@@ -58,13 +56,10 @@ def test_killed_scheduled_crawl_restarts_unlocked_and_keeps_what_was_stored(tmp_
             [*SCRAPY, "schedule", "--once", *slow], cwd=ROOT, env=env,
             stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
-        started = first.stderr.readline()
+        started = readline(first.stderr, 60)
         pid = int(re.search(r"pid (\d+)", started).group(1))
-        deadline = time.monotonic() + 60
-        while count_articles(data / "articles.db") < 3 and time.monotonic() < deadline:
-            time.sleep(0.2)
+        wait_for(lambda: count_articles(data / "articles.db") >= 3, 60, "3 stored articles")
         stored_before = count_articles(data / "articles.db")
-        assert stored_before >= 3
         os.kill(pid, signal.SIGKILL)
         rest = first.communicate(timeout=60)[1]
         assert "exit -9" in rest

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.helpers import FAST, free_base_port, scrapy
-from tests.simulator import Simulator
+from tests.helpers import FAST, running_simulator, scrapy
 
 BAD = """\
 id: broken
@@ -51,7 +50,7 @@ def _new_portal_profile(sim, sites):
 
 
 def test_new_profile_in_sites_dir_crawls_with_settings_from_env_and_s(tmp_path):
-    with Simulator(base_port=free_base_port()) as sim:
+    with running_simulator() as sim:
         sites = tmp_path / "sites"
         sites.mkdir()
         portal = _new_portal_profile(sim, sites)

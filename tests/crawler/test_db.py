@@ -6,12 +6,14 @@ import uuid
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from crawler.db.repository import iter_articles, store_article, versions
 from crawler.db.session import open_database
 from model.items import Article
 from pipelines.dedup.hashing import content_hash, minhash
 from pipelines.dedup.index import assign, index_signature
+from tests.helpers import service_missing
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 STORY = (
@@ -23,10 +25,12 @@ OTHER = "红安县召开春季农业生产工作会议，部署春耕备耕、�
 
 
 def _postgres_available() -> bool:
+    """True when PostgreSQL answers; only a refused or failed connection means it is absent,
+    any other error is a failure of the test."""
     try:
         with create_engine(PG_ADMIN).connect():
             return True
-    except Exception:
+    except OperationalError:
         return False
 
 
@@ -36,7 +40,7 @@ def factory(request, tmp_path):
         yield open_database(f"sqlite:///{tmp_path / 'a.db'}")
         return
     if not _postgres_available():
-        pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
+        service_missing("PostgreSQL is not running on 127.0.0.1:5432")
     name = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 from model.items import EXPORT_FIELDS
@@ -28,6 +29,38 @@ def test_at_least_95_percent_of_articles_with_right_url_and_title(crawled):
     ]
     share = len(right) / len(truth)
     assert share >= 0.95, f"{share:.3f} right; missing {missing[:5]}, wrong titles {wrong[:5]}"
+
+
+# DESIGN's extraction floors; a field the crawl missed on a page scores 0 there
+FLOORS = {"text": 0.98, "title": 0.99, "published": 0.99, "author": 0.97, "source": 0.97,
+          "editor": 0.97}  # fmt: skip
+
+
+def char_f1(pred: str, gold: str) -> float:
+    """Bag-of-characters F1, whitespace ignored (no script folding: the export must be
+    simplified like the truth)."""
+    p, g = Counter("".join(pred.split())), Counter("".join(gold.split()))
+    overlap = sum((p & g).values())
+    if not p or not g or not overlap:
+        return float(p == g)
+    return 2 * overlap / (sum(p.values()) + sum(g.values()))
+
+
+def test_every_field_of_every_article_scores_above_its_floor(crawled):
+    exported = {a["url"]: a for a in crawled["articles"]}
+    scores: dict[str, list[float]] = {name: [] for name in FLOORS}
+    misses: dict[str, list[tuple[str, object, object]]] = {name: [] for name in FLOORS}
+    for truth in crawled["truth"]:
+        article = exported.get(truth["url"], {})
+        for name in FLOORS:
+            got, want = article.get(name), truth[name]
+            score = char_f1(got or "", want) if name == "text" else float(got == want)
+            scores[name].append(score)
+            if score < 1:
+                misses[name].append((truth["url"], got, want))
+    means = {name: sum(values) / len(values) for name, values in scores.items()}
+    below = {name: round(mean, 4) for name, mean in means.items() if mean < FLOORS[name]}
+    assert below == {}, {name: misses[name][:3] for name in below}
 
 
 def test_every_site_is_crawled_and_known_to_the_export(crawled):

@@ -8,10 +8,7 @@ import subprocess
 import uuid
 from collections import Counter
 
-import pytest
-
-from tests.helpers import FAST, ROOT, SCRAPY, free_base_port, scrapy
-from tests.simulator import Simulator
+from tests.helpers import FAST, ROOT, SCRAPY, running_simulator, scrapy, service_missing
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 SCRAPED = re.compile(r"'item_scraped_count': (\d+)")
@@ -23,7 +20,7 @@ def _redis():
     try:
         client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
         client.ping()
-    except redis.exceptions.RedisError:
+    except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError):
         return None
     return client
 
@@ -31,9 +28,9 @@ def _redis():
 def test_two_workers_share_the_crawl_and_fetch_each_article_once(tmp_path):
     client = _redis()
     if client is None:
-        pytest.skip("Redis is not running on 127.0.0.1:6379")
+        service_missing("Redis is not running on 127.0.0.1:6379")
     run = uuid.uuid4().hex[:12]
-    with Simulator(base_port=free_base_port()) as sim:
+    with running_simulator() as sim:
         sites = tmp_path / "sites"
         sites.mkdir()
         sim.write_profiles(sites)

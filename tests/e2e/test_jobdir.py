@@ -6,15 +6,13 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import time
 from collections import Counter
 
-from tests.helpers import ROOT, SCRAPY, count_articles, free_base_port, scrapy
-from tests.simulator import Simulator
+from tests.helpers import ROOT, SCRAPY, count_articles, running_simulator, scrapy, wait_for
 
 
 def test_crawl_paused_with_sigint_resumes_from_jobdir(tmp_path):
-    with Simulator(base_port=free_base_port()) as sim:
+    with running_simulator() as sim:
         sites = tmp_path / "sites"
         sites.mkdir()
         sim.write_profiles(sites)
@@ -27,9 +25,7 @@ def test_crawl_paused_with_sigint_resumes_from_jobdir(tmp_path):
             [*SCRAPY, "crawl", portal.id, *slow], cwd=ROOT, env={**os.environ, **env},
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
-        deadline = time.monotonic() + 60
-        while count_articles(data / "articles.db") < 4 and time.monotonic() < deadline:
-            time.sleep(0.2)
+        wait_for(lambda: count_articles(data / "articles.db") >= 4, 60, "4 stored articles")
         first.send_signal(signal.SIGINT)  # one SIGINT: Scrapy finishes in-flight work and stops
         log = first.communicate(timeout=120)[1]
         assert first.returncode == 0, log[-3000:]

