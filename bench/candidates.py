@@ -20,8 +20,9 @@ import sys
 from collections import Counter
 from typing import Any
 
-from bench.chrome import SETS, _unavailable, loaders
-from pipelines.extract import charset
+from bench.cases import SetUnavailable
+from bench.chrome import SETS, loaders
+from bench.scoring import char_f1, p10
 from pipelines.extract.body import (
     clean_lines,
     extract_body,
@@ -53,32 +54,18 @@ def candidates(html: str, url: str) -> tuple[dict[str, str], str]:
 
 def measure(cases: list[Any]) -> tuple[dict[str, list[float]], Counter[str]]:
     """Body F1 per candidate over the cases with a body truth, and the rule's branches."""
-    from bench.extraction import char_f1
-
     scores: dict[str, list[float]] = {name: [] for name in NAMES}
     branches: Counter[str] = Counter()
     for case in cases:
         gold = case.truth.get("body")
         if gold is None:
             continue
-        texts, branch = candidates(_html(case), case.url)
+        texts, branch = candidates(case.html, case.url)
         branches[branch] += 1
         for name, text in texts.items():
             options = [gold, case.truth.get("body_served") or gold]
             scores[name].append(max(char_f1(text, g) for g in options))
     return scores, branches
-
-
-def _html(case: Any) -> str:
-    if getattr(case, "html", ""):
-        return str(case.html)
-    codec, _ = charset.decide(case.body, case.headers)
-    return charset.decode(case.body, codec)
-
-
-def _p10(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[len(ordered) // 10] if ordered else 0.0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -92,12 +79,12 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"unknown set {name}")
         try:
             cases = loaders()[name]()
-        except _unavailable() as exc:
+        except SetUnavailable as exc:
             print(f"{name}: skipped ({exc})", file=sys.stderr)
             continue
         scores, branches = measure(cases)
         cells = "".join(
-            f"{sum(v) / len(v):>12.3f} / {_p10(v):.3f}" if v else f"{'-':>22}"
+            f"{sum(v) / len(v):>12.3f} / {p10(v):.3f}" if v else f"{'-':>22}"
             for v in scores.values()
         )
         took = ", ".join(f"{k} {v}" for k, v in branches.most_common())

@@ -60,17 +60,10 @@ def flags(text: str) -> list[str]:
     return [name for name, pattern in DETECTORS.items() if pattern.search(text)]
 
 
-class SetUnavailable(Exception):
-    """A set cannot be built here (files or modules absent)."""
-
-
 def loaders() -> dict[str, Callable[[], list[Any]]]:
-    """Each set's case loader: ``bench.cases`` when present, else the older loaders of
-    ``bench.extraction`` (corpus, simulator) and the fuzzer directly."""
-    try:
-        from bench import cases
-    except ImportError:
-        return _older_loaders()
+    """Each set's case loader (``bench.cases``)."""
+    from bench import cases
+
     return {
         "corpus": lambda: cases.corrected(cases.corpus_cases()),
         "heldout": cases.heldout_cases,
@@ -78,47 +71,6 @@ def loaders() -> dict[str, Callable[[], list[Any]]]:
         "fuzz-tune": lambda: cases.fuzz_cases("tune"),
         "fuzz-score": lambda: cases.fuzz_cases("score"),
     }
-
-
-def _older_loaders() -> dict[str, Callable[[], list[Any]]]:
-    from bench import extraction as old
-
-    def corpus() -> list[Any]:
-        found = [c for g in (old.cwced_cases, old.daniel_cases, old.trafilatura_cases) for c in g()]
-        return old.corrected(found + list(old.gne_cases()))
-
-    def fuzz(split: str) -> list[Any]:
-        try:
-            from tests.simulator.templates import pages
-        except ImportError as exc:
-            raise SetUnavailable(str(exc)) from exc
-        out = []
-        for i, page in enumerate(pages(split)):
-            truth = dict(page.truth)
-            truth["body_served"] = truth.get("text_original")
-            out.append(
-                old.Case(f"fuzz-{split}/{i}", page.url, list(page.headers), page.body, truth)
-            )
-        return out
-
-    def heldout() -> list[Any]:
-        raise SetUnavailable("bench/heldout is not on this branch")
-
-    return {
-        "corpus": corpus,
-        "heldout": heldout,
-        "simulator": lambda: list(old.sim_cases()),
-        "fuzz-tune": lambda: fuzz("tune"),
-        "fuzz-score": lambda: fuzz("score"),
-    }
-
-
-def _unavailable() -> tuple[type[Exception], ...]:
-    try:
-        from bench.cases import SetUnavailable as Absent
-    except ImportError:
-        return (SetUnavailable,)
-    return (SetUnavailable, Absent)
 
 
 def _page_chrome(name: str) -> list[list[str]] | None:
@@ -133,9 +85,11 @@ def _page_chrome(name: str) -> list[list[str]] | None:
 def check(name: str, verbose: bool) -> tuple[Counter[str], Counter[str], int]:
     """(texts flagged per detector, truth texts flagged per detector, texts) of one set; the
     key ``"any"`` counts texts flagged by at least one detector."""
+    from bench.cases import SetUnavailable
+
     try:
         cases = loaders()[name]()
-    except _unavailable() as exc:
+    except SetUnavailable as exc:
         print(f"{name}: skipped ({exc})", file=sys.stderr)
         return Counter(), Counter(), 0
     chrome = _page_chrome(name)
