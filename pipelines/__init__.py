@@ -16,19 +16,29 @@ if TYPE_CHECKING:
 
 
 def cpu_stage(
-    page: Page, profile: SiteProfile | None, max_bytes: int | None = None
+    page: Page,
+    profile: SiteProfile | None,
+    max_bytes: int | None = None,
+    *,
+    strict: bool = False,
 ) -> Article | Skip:
-    """extract -> normalize -> MinHash signature. Never raises: a failure is a ``Skip``.
-    ``max_bytes``: the body size above which a page is a ``too_large`` skip (default: the
-    extractor's ``MAX_BYTES``; the crawl and replay pass ``EXTRACT_MAX_BODY``)."""
+    """extract -> normalize -> MinHash signature. Never raises: a failure is a ``Skip``;
+    with ``strict`` (tests, fixtures) a failure raises instead. ``max_bytes``: the body size
+    above which a page is a ``too_large`` skip (default: the extractor's ``MAX_BYTES``; the
+    crawl and replay pass ``EXTRACT_MAX_BODY``)."""
     from model.items import Skip
     from pipelines.dedup.hashing import minhash
     from pipelines.extract import MAX_BYTES, extract
     from pipelines.normalize import normalize
 
-    result = extract(page, profile, MAX_BYTES if max_bytes is None else max_bytes)
+    limit = MAX_BYTES if max_bytes is None else max_bytes
+    result = extract(page, profile, limit, strict=strict)
     if isinstance(result, Skip):
         return result
+    if strict:
+        article = normalize(result)
+        article.minhash = minhash(article.text)
+        return article
     try:
         article = normalize(result)
         article.minhash = minhash(article.text)

@@ -30,14 +30,23 @@ from .title import extract_title
 if TYPE_CHECKING:
     from model.profiles import SiteProfile
 
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"
 MAX_BYTES = 20 * 1024 * 1024
 MIN_TEXT = 20
 _HTML_SNIFF = re.compile(
     rb"<\s*(?:!doctype\s+html|html|head|body|div|p|meta|title)[\s>/]", re.IGNORECASE
 )
 
-__all__ = ["EXTRACTOR_VERSION", "article_id", "extract"]
+__all__ = ["EXTRACTOR_VERSION", "ExtractionFailed", "article_id", "extract"]
+
+
+class ExtractionFailed(Exception):
+    """Raised instead of returning a Skip when extraction runs with ``strict=True`` (tests and
+    fixtures fail loudly)."""
+
+    def __init__(self, skip: Skip) -> None:
+        super().__init__(f"{skip.url}: {skip.reason} {skip.detail}".strip())
+        self.skip = skip
 
 
 def article_id(url: str) -> str:
@@ -67,13 +76,24 @@ def _check_bytes(page: Page, max_bytes: int) -> Skip | None:
 
 
 def extract(
-    page: Page, profile: SiteProfile | None = None, max_bytes: int = MAX_BYTES
+    page: Page,
+    profile: SiteProfile | None = None,
+    max_bytes: int = MAX_BYTES,
+    *,
+    strict: bool = False,
 ) -> Article | Skip:
-    """The article in ``page``, or a Skip with a reason; never raises.
+    """The article in ``page``, or a Skip with a reason; never raises unless ``strict``.
 
     Skip reasons: empty_body, too_large (over ``max_bytes``, default 20 MB), binary_body,
     not_html, no_text (body under 20 characters), error (an unexpected exception, with detail).
+    With ``strict`` (tests, fixtures) an exception propagates and a skip raises
+    :class:`ExtractionFailed`.
     """
+    if strict:
+        result = _extract(page, profile, max_bytes)
+        if isinstance(result, Skip):
+            raise ExtractionFailed(result)
+        return result
     try:
         return _extract(page, profile, max_bytes)
     except Exception as exc:  # a bad page must be a counted skip, never a crashed run

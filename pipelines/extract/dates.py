@@ -8,15 +8,14 @@ import re
 from datetime import datetime, timedelta, timezone
 
 from .document import Doc, select_text
+from .labels import plain
 
 CST = timezone(timedelta(hours=8))
 DATE_RE = re.compile(
     r"(?<!\d)((?:19|20)\d{2})\s*(?:年|[-/.])\s*(\d{1,2})\s*(?:月|[-/.])\s*(\d{1,2})(?!\d)\s*日?"
     r"(?:\s*T?\s*(\d{1,2})\s*[:：时]\s*(\d{1,2})(?!\d)(?:\s*[:：分]\s*(\d{1,2})(?!\d))?)?"
 )
-_LABELLED = re.compile(
-    r"(?:发布时间|发布日期|发表时间|发稿时间|日期|时间|發佈時間|發布時間|發佈日期|發表時間|時間)\s*[:：]?\s*"
-)
+_LABELLED = re.compile(r"(?:发布时间|发布日期|发表时间|发稿时间|日期|时间)\s*[:：]?\s*")
 _ISO_OFFSET = re.compile(
     r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})$"
 )
@@ -84,6 +83,7 @@ def parse_date(text: str | None) -> str | None:
 
 def from_lines(lines: list[str]) -> str | None:
     """Date from info lines: a labelled date (发布时间/日期/时间) first, then any bare date."""
+    lines = [plain(line) for line in lines]
     for line in lines:
         for label in _LABELLED.finditer(line):
             match = DATE_RE.match(line, label.end())

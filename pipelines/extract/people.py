@@ -3,41 +3,51 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from .dates import DATE_RE
 from .document import Doc, clean_space, select_text
+from .labels import (
+    ANY_LABEL,
+    AUTHOR_LABELS,
+    EDITOR_LABELS,
+    REVIEW_LABELS,
+    SOURCE_LABELS,
+    plain,
+)
 
 _AUTHOR_LABEL = re.compile(
-    r"(?:作\s*者|撰\s*稿|执笔人?|執筆人?|(?:本报|本報|本台|本网|本網|特约|特約|见习|見習|首席)?(?:记者|記者)|通讯员|通訊員|实习生|實習生|文\s*/\s*图|文图|文|图)"
-    r"\s*[:：]\s*|(?:^|[\s(（【\[|])(?:本报|本報|本台|本网|本網|特约|特約|见习|見習|首席)?(?:记者|記者)\s+(?=\S)"
+    rf"(?:{AUTHOR_LABELS}|文\s*/\s*图|文图|文|图)\s*[:：]\s*"
+    # colon-less bylines: 记者 张三, 文/张三 图/李四, 文/图 张三
+    r"|(?:^|[\s(（【\[|｜])(?:本报|本台|本网|特约|见习|首席)?记者\s+(?=\S)"
+    r"|(?:^|[\s(（【\[|｜])(?:文\s*/\s*图\s+|(?:文|图|摄影|摄)\s*/\s*)(?=[\u4e00-\u9fff])"
 )
 _WRITER_LABEL = re.compile(r"(?:作\s*者|执笔人?|撰\s*稿)\s*[:：]\s*")
-_SOURCE_LABEL = re.compile(
-    r"(?:信息来源|文章来源|新闻来源|稿件来源|稿源|来源于?|出处|資訊來源|信息來源|文章來源|新聞來源|來源|出處)"
-    r"\s*[:：]\s*"
-)
+_SOURCE_LABEL = re.compile(rf"(?:{SOURCE_LABELS})\s*[:：]\s*")
 _EDITOR_LABEL = re.compile(
-    r"(?:责任编辑|责编|编辑|值班编辑|网络编辑|責任編輯|責編|編輯|值班編輯|網絡編輯)\s*(?:[:：]|[|/](?=\w))\s*"
+    rf"(?:{EDITOR_LABELS})\s*(?:[:：]|[|/](?=\w))\s*"
     # a credit in brackets without a colon: （松花江网编辑 孙桂芳）
-    r"|(?<=[（(])[^（()）\s]{0,12}(?:编辑|編輯|责编)\s+(?=[\u4e00-\u9fff]{2,4}\s*[）)])"
+    r"|(?<=[（(])[^（()）\s]{0,12}(?:编辑|责编)\s+(?=[\u4e00-\u9fff]{2,4}\s*[）)])"
 )
-# a value ends at the next label, a date, counters/font switches, or a closing bracket
+# a value ends at the next label, a review role, a date, counters, a bracket or a separator
 _STOP = re.compile(
-    r"(?:发布时间|发布日期|发表时间|更新时间|时间|日期|来源|稿源|作者|记者|通讯员|撰稿|责任编辑|编辑|"
-    r"审核|校对|摄影|浏览|点击|阅读|字号|字体|分享|打印|发布|供稿|出处|终审|监制|"
-    r"發佈時間|發布時間|發佈日期|時間|來源|記者|通訊員|責任編輯|編輯|審核|校對|攝影|瀏覽|點擊|字號)\s*[:：]"
-    r"|浏览|瀏覽|点击数|阅读数|阅读量|字号|字號|【|\[|[)）】\]|｜]|(?<!\d)(?:19|20)\d{2}\s*[年\-/.]"
+    rf"(?:{ANY_LABEL})\s*[:：]|(?:{REVIEW_LABELS})\s+(?=\S)"
+    r"|浏览|点击数|阅读数|阅读量|字号|【|\[|[)）】\]|｜]|\s[/|](?:\s|$)"
+    r"|(?<!\d)(?:19|20)\d{2}\s*[年\-/.]"
 )
 # 来源 values end where a colon-less byline starts: "来源: 枣庄日报 记者 林峰"
-_SOURCE_STOP = re.compile(r"\s(?=(?:本报|本報|特约|特約)?(?:记者|記者|通讯员|通訊員|作者)\s)")
+_SOURCE_STOP = re.compile(r"\s(?=(?:本报|特约)?(?:记者|通讯员|作者)\s|文\s*/|图\s*/)")
 _ROLE_WORDS = re.compile(
     r"本报记者|本台记者|本网记者|特约记者|见习记者|首席记者|记者|本报通讯员|通讯员|实习生|评论员|"
-    r"本報記者|記者|通訊員|實習生|評論員|攝影|"
-    r"摄影|摄像|文/图|文图|撰稿|作者|/摄|摄$|^文$|^图$"
+    r"摄影|摄像|文/图|文图|撰稿|作者|/摄|摄$|^文$|^图$|^发$|^报道$"
 )
 _NAME_SPLIT = re.compile(r"[\s、,，;；/]+")
-_BYLINE_ROLE = re.compile(r"(?:记者|通讯员|实习生|記者|通訊員|實習生)\s*[:：]?\s*")
+_BYLINE_ROLE = re.compile(
+    r"(?:记者|通讯员|实习生)\s*[:：]?\s*|(?:作者|摄影|撰稿)\s*[:：]\s*"
+    r"|(?:文\s*/\s*图|文|图|摄影)\s*/\s*|文\s*/\s*图\s+"
+)
 _NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
+_PERSON = re.compile(r"^(?:[\u4e00-\u9fff·]{2,4}|[A-Za-z][A-Za-z .'-]{1,30})$")
 _NAME_TAIL = re.compile(r"(?:摄影|摄|/?文|/?图)$")
 _PAREN_NAMES = re.compile(r"[（(]\s*((?:[\u4e00-\u9fff]{2,3}\s*){1,4})[）)]$")
 _NOT_NAMES = re.compile(
@@ -52,10 +62,16 @@ _NAMES_LINE = re.compile(
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 _BRACKETED = re.compile(r"^\s*[\[【]\s*([^\]】]{1,30}?)\s*[\]】]")
 _ANY_LABEL = re.compile(r"^[【\[（(]?[^:：\s]{1,6}[:：]\s*")
-_LABEL_AT_END = re.compile(r"(?:责任编辑|编辑|责编|作者|记者|来源|編輯|記者|來源)\s*[:：]\s*$")
+_LABEL_AT_END = re.compile(r"(?:责任编辑|编辑|责编|作者|记者|来源)\s*[:：]\s*$")
 
 
 def _value(line: str, label: re.Pattern[str]) -> str | None:
+    return next(_values(line, label), None)
+
+
+def _values(line: str, label: re.Pattern[str]) -> Iterator[str]:
+    """The value after each match of ``label`` in ``line`` (plain), cut at the next field."""
+    line = plain(line)
     for match in label.finditer(line):
         # a value printed in brackets: 来源：[ 人民网 ]
         rest = _BRACKETED.sub(r"\1", line[match.end() :])
@@ -65,8 +81,7 @@ def _value(line: str, label: re.Pattern[str]) -> str | None:
             value = value[: cut.start()]
         value = clean_space(_PRIVATE_USE.sub("", value)).strip(" :：|-–—,，。;；")
         if value and not DATE_RE.match(value):
-            return value
-    return None
+            yield value
 
 
 def _selected(doc: Doc, selector: str, label: re.Pattern[str]) -> str | None:
@@ -79,6 +94,7 @@ def _selected(doc: Doc, selector: str, label: re.Pattern[str]) -> str | None:
 
 
 def _find(lines: list[str], label: re.Pattern[str]) -> str | None:
+    lines = [plain(line) for line in lines]
     for i, line in enumerate(lines):
         if (value := _value(line, label)) is not None:
             return value
@@ -92,7 +108,7 @@ def _find(lines: list[str], label: re.Pattern[str]) -> str | None:
 
 
 def _short_lines(doc: Doc) -> list[str]:
-    return [line for line in doc.lines if len(line) <= _INFO_WIDE]
+    return [line for line in doc.spaced if len(line) <= _INFO_WIDE]
 
 
 def clean_names(value: str | None) -> str | None:
@@ -110,21 +126,28 @@ def clean_names(value: str | None) -> str | None:
 def _names_after(text: str) -> list[str]:
     names: list[str] = []
     for token in _NAME_SPLIT.split(text.strip()):
-        token = _NAME_TAIL.sub("", token.strip("（）()□■【】[]"))
-        if _BYLINE_ROLE.fullmatch(token) or token in ("通讯员", "实习生"):
+        token = token.strip("（）()□■【】[]")
+        if _BYLINE_ROLE.fullmatch(token) or token in ("通讯员", "实习生", "文", "图", "摄影", "发"):
             continue
+        token = _NAME_TAIL.sub("", token)
         if not _NAME.match(token) or _NOT_NAMES.search(token):
             break
         names.append(token)
     return names
 
 
-def byline_author(body: list[str]) -> str | None:
+def byline_author(
+    body: list[str], above: list[str] | None = None, below: list[str] | None = None
+) -> str | None:
     """Names in a byline at the top or bottom of the body: ``光明日报记者 王建宏 张文攀``,
-    ``（记者 胡晓蓉）``, ``□ 本报记者 葛灵丹``, a closing ``（常书香 马丹阳）``.
+    ``（记者 胡晓蓉）``, ``□ 本报记者 葛灵丹``, a closing ``（常书香 马丹阳）``; ``above`` and
+    ``below`` are the page lines just around the body, where layouts often put the byline.
     """
-    edge = body[:3] + body[-4:][::-1]
+    top = (above or [])[-2:] + body[:3]
+    bottom = body[-4:] + (below or [])[:3]
+    edge = [plain(line) for line in top + bottom[::-1]]
     for line in edge:
+        found: list[str] = []
         for match in _BYLINE_ROLE.finditer(line):
             before = line[: match.start()]
             inside = max(before.rfind("（"), before.rfind("(")) > max(
@@ -135,9 +158,10 @@ def byline_author(body: list[str]) -> str | None:
             rest = line[match.end() :]
             if inside:
                 rest = re.split(r"[）)]", rest, maxsplit=1)[0]
-            if names := _names_after(rest):
-                return " ".join(names)
-    if body and (match := _PAREN_NAMES.search(body[-1])):
+            found.extend(name for name in _names_after(rest) if name not in found)
+        if found:
+            return " ".join(found)
+    if body and (match := _PAREN_NAMES.search(plain(body[-1]))):
         names = match.group(1).split()
         if not _NOT_NAMES.search(match.group(1)) and all(2 <= len(n) <= 3 for n in names):
             return " ".join(names)
@@ -151,15 +175,27 @@ def extract_author(doc: Doc, selector: str | None = None) -> str | None:
     """
     if selector:
         return clean_names(_selected(doc, selector, _AUTHOR_LABEL))
-    if value := clean_names(_find(doc.info, _AUTHOR_LABEL)):
-        return value
-    if value := byline_author(doc.body):
+    for line in doc.info:
+        if value := clean_names(" ".join(_values(line, _AUTHOR_LABEL))):
+            return value
+    if value := byline_author(doc.body, *doc.around):
         return value
     if value := clean_names(_find(_short_lines(doc) + doc.body[-3:], _WRITER_LABEL)):
         return value
-    meta = doc.meta.get("author")
-    if meta and len(meta) <= 20 and not re.search(r"网|站|报|台|中心|政府|www|\.|^\d+$", meta):
-        return clean_names(meta)
+    return meta_author(doc)
+
+
+def meta_author(doc: Doc) -> str | None:
+    """The ``author`` meta tag when it holds people's names: never a site name (CMSs fill it
+    with one), so every name must look like a person's and none may appear in ``<title>``."""
+    value = clean_names(plain(doc.meta.get("author") or ""))
+    if not value:
+        return None
+    el = doc.tree.find(".//title")
+    page_title = el.text_content() if el is not None else ""
+    names = value.split()
+    if all(_PERSON.match(n) for n in names) and not any(n in page_title for n in names):
+        return value
     return None
 
 

@@ -16,6 +16,9 @@ _DASH_SITE = re.compile(
     r"\s*(?:—{1,2}|－{1,2}|-{2,})\s*[^—－\s]{1,18}"
     r"(?:网|网站|在线|新闻|政府|门户|融媒|融媒体中心|新闻中心|客户端|频道|日报|晚报|报|电视台|发布)$"
 )
+_TAG = re.compile(r"<[^>]{0,200}>")
+_SEPARATOR_CHARS = frozenset("_-–—|｜·:：>»/")
+_MIN_LINE = 5
 
 
 def strip_suffix(title: str) -> str:
@@ -35,21 +38,53 @@ def strip_suffix(title: str) -> str:
 
 
 def _candidates(doc: Doc) -> list[str]:
+    """ArticleTitle/og:title metas, then the non-link text of h1-h3 headings."""
     found: list[str] = []
     for key in ("articletitle", "og:title", "twitter:title"):
         if doc.meta.get(key):
-            found.append(doc.meta[key])
+            # CMSs paste the headline's markup into the meta tag: <div>——副题</div>
+            found.append(clean_space(_TAG.sub(" ", doc.meta[key])))
     for tag in ("h1", "h2", "h3"):
         for el in doc.tree.iter(tag):
             text = clean_space(el.text_content())
-            if 4 <= len(text) <= 200:
+            links = sum(len(clean_space(a.text_content())) for a in el.iter("a"))
+            if 4 <= len(text) <= 200 and links * 2 < len(text):  # a logo is a link home
                 found.append(text)
     return found
 
 
+def _bounded(title: str, part: str) -> bool:
+    """True when ``part`` is a whole run of the ``<title>``'s separator-delimited segments."""
+    start = title.find(part)
+    while start >= 0:
+        end = start + len(part)
+        before = start == 0 or title[start - 1] in _SEPARATOR_CHARS
+        after = end == len(title) or title[end] in _SEPARATOR_CHARS
+        if before and after:
+            return True
+        start = title.find(part, start + 1)
+    return False
+
+
+def _segment_line(doc: Doc, squeeze: str) -> str | None:
+    """The longest non-link page line that is a whole segment run of the ``<title>``
+    (``<title>某县之窗-标题</title>`` prints ``标题`` in a plain div)."""
+    best = None
+    for line in doc.blocks:
+        flat = line.text.replace(" ", "")
+        if len(flat) < _MIN_LINE or len(flat) >= len(squeeze) or line.links * 2 >= len(line.text):
+            continue
+        if _bounded(squeeze, flat) and (best is None or len(flat) > len(best.replace(" ", ""))):
+            best = line.text
+    return best
+
+
 def extract_title(doc: Doc, selector: str | None = None) -> str | None:
-    """Headline. Order of trust: profile selector > a heading or ArticleTitle/og:title meta that
-    the ``<title>`` starts with (or contains) > ``<title>`` with site suffixes cut > first h1.
+    """Headline. Order of trust: profile selector > a heading or ArticleTitle/og:title meta
+    equal to the ``<title>`` > the longest one that is a whole segment of it (between
+    separators: ``站名-标题``, ``标题_栏目_站名``) > the longest page line that is one > a
+    heading the ``<title>`` starts with or contains, or one close to it > ``<title>`` with site
+    suffixes cut > first heading.
     """
     if selector:
         text = select_text(doc, selector)
@@ -60,6 +95,16 @@ def extract_title(doc: Doc, selector: str | None = None) -> str | None:
     candidates = _candidates(doc)
     if page_title:
         squeeze = page_title.replace(" ", "")
+        for cand in candidates:
+            if cand.replace(" ", "") == squeeze:
+                return cand
+        bounded = [
+            c for c in candidates if len(c) >= _MIN_LINE and _bounded(squeeze, c.replace(" ", ""))
+        ]
+        if bounded:
+            return max(bounded, key=len)
+        if line := _segment_line(doc, squeeze):
+            return line
         best = None
         for cand in candidates:
             flat = cand.replace(" ", "")

@@ -39,10 +39,10 @@ def test_cuts_legal_footer_and_drops_duplicates():
     assert clean_lines(lines, _doc(), None) == BODY
 
 
-def test_related_heading_early_is_kept_as_text():
-    # a 相关新闻 mention at the top is not the trailing list of links
+def test_related_heading_early_does_not_cut_the_text():
+    # a 相关新闻 heading at the top is not the end of the article: the text after it stays
     lines = ["相关新闻", *BODY, "第三段正文。", "第四段正文。"]
-    assert clean_lines(lines, _doc(), None)[0] == "相关新闻"
+    assert clean_lines(lines, _doc(), None) == [*BODY, "第三段正文。", "第四段正文。"]
 
 
 def test_body_selector_region():

@@ -98,7 +98,7 @@ def test_seed_info_line_huanggang():
 
 @pytest.mark.parametrize(
     ("line", "editor"),
-    [("【编辑：何东铭】", "何东铭"), ("（责任编辑：刘洋）", "刘洋"), ("責任編輯：鄭凱", "鄭凱")],
+    [("【编辑：何东铭】", "何东铭"), ("（责任编辑：刘洋）", "刘洋"), ("責任編輯：鄭凱", "郑凯")],
 )
 def test_editor_line_forms(line, editor):
     doc = page(f"<h1>标题标题标题</h1><p>正文正文正文。</p><div>{line}</div>")
@@ -111,10 +111,25 @@ def test_traditional_labels_and_value_boundaries():
         "<div>來源：棗莊新聞網　作者：韓雪　編輯：鄭凱　2020-02-06 13:01</div><p>正文。</p>",
         "<title>打好種業振興行動組合拳_盐阜大众报</title>",
     )
-    assert extract_source(doc) == "棗莊新聞網"
-    assert extract_author(doc) == "韓雪"
-    assert extract_editor(doc) == "鄭凱"
+    # labels and values are read after OpenCC t2s: the values come out simplified
+    assert extract_source(doc) == "枣庄新闻网"
+    assert extract_author(doc) == "韩雪"
+    assert extract_editor(doc) == "郑凯"
     assert extract_published(doc) == "2020-02-06T13:01:00+08:00"
+
+
+def test_glossed_traditional_info_line():
+    # seed 003/004 style: pinyin glosses glued after characters, labels included
+    doc = page(
+        "<h1>全市統籌疫情防控工作會議召開</h1>"
+        "<div>來(lái)源(yuán)：棗莊新聞網(wǎng)　記者 陶海斌 龔歡 發(fā)佈時(shí)間：2020-04-10 18:20"
+        "　責(zé)任編輯：鄭凱</div><p>會(huì)議指出，疫情發(fā)生以來，全市各級堅決貫徹落實。</p>",
+        "<title>全市統籌疫情防控工作會議召開_棗莊新聞網</title>",
+    )
+    assert extract_source(doc) == "枣庄新闻网"
+    assert extract_author(doc) == "陶海斌 龚欢"
+    assert extract_editor(doc) == "郑凯"
+    assert extract_published(doc) == "2020-04-10T18:20:00+08:00"
 
 
 def test_source_ends_before_colonless_byline_and_counters():

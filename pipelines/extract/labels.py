@@ -1,0 +1,61 @@
+"""Labels read in either script, with or without pinyin glosses.
+
+A line is made *plain* before any label pattern looks at it: pinyin glosses removed
+(``來(lái)源(yuán):`` -> ``來源:``), then OpenCC t2s (``來源:`` -> ``来源:``). So every pattern in
+the extractor is written once, in simplified characters, and a value read from a plain line
+carries no gloss debris (``發(fā``).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from pipelines.normalize.pinyin import remove_glosses
+from pipelines.normalize.script import to_simplified
+
+_NEEDS_WORK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+@lru_cache(maxsize=65536)
+def plain(line: str) -> str:
+    """``line`` without pinyin glosses, in simplified script (char for char otherwise)."""
+    if not _NEEDS_WORK.search(line):
+        return line
+    return to_simplified(remove_glosses(line))
+
+
+# the labels of info-line fields, longest first within each group (simplified script only)
+DATE_LABELS = r"发布时间|发布日期|发表时间|发稿时间|更新时间|时间|日期"
+SOURCE_LABELS = r"信息来源|文章来源|新闻来源|稿件来源|资讯来源|稿源|来源于?|出处"
+AUTHOR_LABELS = (
+    r"作者|撰稿人?|执笔人?|(?:本报|本台|本网|特约|见习|首席)?记者|通讯员|实习生|摄影|摄像"
+)
+EDITOR_LABELS = r"责任编辑|值班编辑|网络编辑|编辑|责编|主编"
+# review roles close an editor's name even without a colon: 编辑：张三 初审 李四
+REVIEW_LABELS = r"初审|复审|终审|审核|审校|审签|校对|签发|监制|编审"
+COUNTER_LABELS = (
+    r"浏览次数|浏览|点击数|点击|阅读数|阅读量|阅读|访问量|字号|字体|分享|打印|发布|供稿"
+)
+ANY_LABEL = (
+    f"{DATE_LABELS}|{SOURCE_LABELS}|{AUTHOR_LABELS}|{EDITOR_LABELS}|{REVIEW_LABELS}|"
+    f"{COUNTER_LABELS}"
+)
+# a label that opens a date/source/author field of an info line
+INFO_LABEL = re.compile(
+    rf"({DATE_LABELS}|{SOURCE_LABELS}|{AUTHOR_LABELS}|{EDITOR_LABELS}|浏览|点击|阅读|访问量)\s*[:：]"
+)
+# a colon-less byline: 记者 张三, 文/张三 图/李四, 文/图 张三
+BYLINE = re.compile(
+    r"(?:^|[\s(（【\[|｜])(?:(?:本报|本台|本网|特约|见习|首席)?记者\s+(?=\S)"
+    r"|(?:文|图|摄影|摄)\s*/\s*(?=[\u4e00-\u9fff])|文\s*/\s*图\s+(?=\S))"
+)
+# a line that names the editor: it closes the article
+EDITOR_LINE = re.compile(
+    r"^[【\[（(]?\s*(?:责任编辑|责编|编辑|值班编辑|网络编辑|审核|审校|校对|终审|初审|复审|编审|监制)"
+    r"\s*[:：|/]"
+)
+# a line that only gives the source of the article
+SOURCE_LINE = re.compile(
+    r"^[【\[（(]?\s*(?:信息来源|文章来源|稿件来源|新闻来源|稿源|来源)\s*[:：][^。]{0,40}[】\]）)]?$"
+)

@@ -1,0 +1,65 @@
+"""Labels and chrome read plain: one simplified pattern serves traditional and glossed lines."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.extract.chrome import end_kind, is_caption, is_drop
+from pipelines.extract.labels import plain
+
+
+@pytest.mark.parametrize(
+    ("served", "read"),
+    [
+        ("來(lái)源(yuán)：棗莊新聞網(wǎng)", "来源：枣庄新闻网"),
+        ("責任編輯：鄭凱", "责任编辑：郑凯"),
+        ("发布时间：2020-02-25", "发布时间：2020-02-25"),
+        ("(记者 崔累果)", "(记者 崔累果)"),  # a parenthesis that is not a gloss stays
+    ],
+)
+def test_plain_removes_glosses_then_converts(served, read):
+    assert plain(served) == read
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("上一篇：我县举办培训班", "hard"),
+        ("評論須知：請遵守法律法規", "hard"),
+        ("相關閱讀", "soft"),
+        ("【相关新闻】", "soft"),
+        ("版權所有 某縣融媒體中心 浙ICP備12345678號", "hard"),
+        ("相关新闻显示，今年粮食产量稳定增长。", None),
+        ("评论员文章：抓好春耕生产", None),
+    ],
+)
+def test_end_markers_in_either_script(line, kind):
+    assert end_kind(plain(line)) == kind
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "字體：【大 中 小】",
+        "打印本頁 關閉窗口",
+        "當前位置：首頁 > 新聞中心",
+        "摘要：会议部署春耕工作",
+        "关键词：春耕",
+    ],
+)
+def test_drop_lines_in_either_script(line):
+    assert is_drop(plain(line))
+
+
+@pytest.mark.parametrize(
+    ("line", "caption"),
+    [
+        ("图为：志愿者为群众测量血压。", True),
+        ("▲ 技术人员调试设备", True),
+        ("某县村民在田间收割晚稻（资料图）", True),
+        ("会议现场（张伟 摄）", True),
+        ("图书馆新馆今年对外开放，市民可免费借阅。", False),
+    ],
+)
+def test_captions(line, caption):
+    assert is_caption(line) is caption
