@@ -15,6 +15,7 @@ from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
 from archive.reader import read_record
+from crawler.status import exit_status
 from model.fixtures import EXPECTED_FIELDS, expected_of, save_case
 from model.items import Page, Skip
 from pipelines import cpu_stage
@@ -65,6 +66,7 @@ class Command(ScrapyCommand):
         parser.add_argument("--dir", default="tests/sites", help="fixtures folder")
         parser.add_argument("--force", action="store_true", help="overwrite an existing case")
 
+    @exit_status
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 2:
             raise UsageError("give a site id and a <warc>:<offset> reference")
