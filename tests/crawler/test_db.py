@@ -5,10 +5,17 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import OperationalError
 
-from crawler.db.repository import iter_articles, store_article, versions
+from crawler.db.models import CaptureRow
+from crawler.db.repository import (
+    iter_articles,
+    record_captures,
+    store_article,
+    store_articles,
+    versions,
+)
 from crawler.db.session import open_database
 from model.items import Article
 from pipelines.dedup.hashing import content_hash, minhash
@@ -76,6 +83,41 @@ def test_store_new_unchanged_changed_keeps_versions(factory):
         assert [v["text"] for v in old] == [STORY]
         stored = list(iter_articles(session))
         assert [a.text for a in stored] == [STORY + "新增一句。"]
+
+
+def test_storing_a_batch_equals_storing_one_by_one(factory):
+    def batch():
+        return [
+            article("a1", STORY + "改了。"),  # stored before: changed
+            article("b2", OTHER),  # new
+            article("b2", OTHER + "再改。"),  # new, then changed within the batch
+            article("c3", STORY, site="c"),  # new
+            article("d4", STORY),  # stored before: unchanged
+        ]
+
+    with factory() as session:
+        for aid in ("a1", "d4"):
+            ingest(session, article(aid, STORY))
+        assert store_articles(session, batch()) == [
+            "changed", "new", "changed", "new", "unchanged",
+        ]  # fmt: skip
+        session.commit()
+        stored = {a.id: a.text for a in iter_articles(session)}
+        assert stored == {
+            "a1": STORY + "改了。", "b2": OTHER + "再改。", "c3": STORY, "d4": STORY,
+        }  # fmt: skip
+        assert [v["text"] for v in versions(session, "b2")] == [OTHER]
+        record_captures(
+            session,
+            [
+                {"url": "http://a.test/x", "site": "a", "status": 200, "etag": "1"},
+                {"url": "http://a.test/x", "site": "a", "status": 200, "etag": "2"},
+                {"url": "http://a.test/y", "site": "a", "status": 200, "etag": "3"},
+            ],
+        )
+        session.commit()
+        etags = dict(session.execute(select(CaptureRow.url, CaptureRow.etag)).all())
+    assert etags == {"http://a.test/x": "2", "http://a.test/y": "3"}
 
 
 def test_exact_copy_points_to_the_earliest_published(factory):
