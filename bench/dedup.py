@@ -39,8 +39,113 @@ from tests.simulator.syndicate import EDITS, stream
 KINDS = ("exact", *EDITS)
 
 
-def articles(n: int, seed: int = 1) -> Iterator[tuple[Article, int, int]]:
-    """(article, story, edit bits): bit k set when the copy had ``KINDS[k]``."""
+CHUNK = 10_000
+
+
+def _sign(texts: list[str]) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Signatures, shingle counts and content hashes of ``texts`` (run in worker processes)."""
+    sketches = [sketch(t) for t in texts]
+    sigs = np.array([s.minhash for s in sketches], dtype="<u4").reshape(len(texts), -1)
+    sizes = np.array([s.size for s in sketches], dtype="<i4")
+    return sigs, sizes, [content_hash(t) for t in texts]
+
+
+def make_cache(n: int, seed: int, folder: Path, workers: int = 2) -> None:
+    """Generate the stream once into ``folder``: texts (``texts.txt``, one JSON string a line),
+    signatures, shingle counts, content hashes, truth (story, edit bits). The runs on SQLite,
+    on PostgreSQL and the baseline then read the same articles without paying for their
+    generation again; signatures are computed by ``workers`` processes, as the CPU stage is."""
+    import json
+
+    folder.mkdir(parents=True, exist_ok=True)
+    meta: list[tuple[int, int, str, str]] = []
+    texts: list[str] = []
+    started = time.perf_counter()
+    with (
+        multiprocessing.get_context("spawn").Pool(workers) as pool,
+        open(folder / "texts.txt", "w", encoding="utf-8") as text_file,
+        open(folder / "sigs.bin", "wb") as sig_file,
+        open(folder / "sizes.bin", "wb") as size_file,
+        open(folder / "hashes.txt", "w") as hash_file,
+    ):
+        chunks = []
+        for doc in stream(n, seed):
+            texts.append(doc.text)
+            bits = sum(1 << KINDS.index(kind) for kind in doc.edits)
+            meta.append((doc.story, bits, doc.site, doc.published))
+            text_file.write(json.dumps(doc.text, ensure_ascii=False) + "\n")
+            if len(texts) == CHUNK:
+                chunks.append(pool.apply_async(_sign, (texts,)))
+                texts = []
+        if texts:
+            chunks.append(pool.apply_async(_sign, (texts,)))
+        for chunk in chunks:
+            sigs, sizes, hashes = chunk.get()
+            sig_file.write(sigs.tobytes())
+            size_file.write(sizes.tobytes())
+            hash_file.write("\n".join(hashes) + "\n")
+    np.save(folder / "story.npy", np.array([m[0] for m in meta], dtype=np.int64))
+    np.save(folder / "bits.npy", np.array([m[1] for m in meta], dtype=np.int64))
+    (folder / "published.txt").write_text("\n".join(m[3] for m in meta) + "\n")
+    (folder / "sites.txt").write_text("\n".join(m[2] for m in meta) + "\n")
+    (folder / "meta.json").write_text(json.dumps({"n": n, "seed": seed}))  # written last
+    print(f"generated {n} articles into {folder} in {time.perf_counter() - started:.0f}s")
+
+
+def cached(n: int, seed: int, cache: Path | None) -> Path:
+    """The cache folder of (n, seed), generated when missing or incomplete."""
+    import json
+
+    folder = cache or Path(tempfile.gettempdir()) / f"bench-dedup-cache-{n}-{seed}"
+    try:
+        ok = json.loads((folder / "meta.json").read_text()) == {"n": n, "seed": seed}
+    except (OSError, ValueError):
+        ok = False
+    if not ok:
+        make_cache(n, seed, folder)
+    return folder
+
+
+def articles(folder: Path, with_text: bool = True) -> Iterator[tuple[Article, int, int]]:
+    """(article, story, edit bits) from a cache folder, read a chunk at a time (bit k of the
+    edit bits is set when the copy had ``KINDS[k]``)."""
+    import json
+
+    story = np.load(folder / "story.npy")
+    bits = np.load(folder / "bits.npy")
+    with (
+        open(folder / "texts.txt", encoding="utf-8") as text_file,
+        open(folder / "sigs.bin", "rb") as sig_file,
+        open(folder / "sizes.bin", "rb") as size_file,
+        open(folder / "hashes.txt") as hash_file,
+        open(folder / "sites.txt") as site_file,
+        open(folder / "published.txt") as published_file,
+    ):
+        for start in range(0, len(story), CHUNK):
+            count = min(CHUNK, len(story) - start)
+            sigs = np.frombuffer(sig_file.read(count * 512), dtype="<u4").reshape(count, 128)
+            sizes = np.frombuffer(size_file.read(count * 4), dtype="<i4").tolist()
+            for j, minhash in enumerate(sigs.tolist()):
+                number = start + j
+                line = text_file.readline()
+                site = site_file.readline().rstrip("\n")
+                art = Article(
+                    id=f"{number:016x}",
+                    url=f"http://{site}.test/{number}.html",
+                    site=site,
+                    title=f"标题{number}",
+                    published=published_file.readline().rstrip("\n"),
+                    text=json.loads(line) if with_text else "",
+                    content_hash=hash_file.readline().rstrip("\n"),
+                    minhash=minhash,
+                    shingle_count=sizes[j],
+                )
+                yield art, int(story[number]), int(bits[number])
+
+
+def generate(n: int, seed: int = 1) -> Iterator[tuple[Article, int, int]]:
+    """(article, story, edit bits) straight from the generator, signed in this process (for
+    tests: no cache folder)."""
     for doc in stream(n, seed):
         signature = sketch(doc.text)
         art = Article(
@@ -54,8 +159,7 @@ def articles(n: int, seed: int = 1) -> Iterator[tuple[Article, int, int]]:
             minhash=signature.minhash,
             shingle_count=signature.size,
         )
-        bits = sum(1 << KINDS.index(kind) for kind in doc.edits)
-        yield art, doc.story, bits
+        yield art, doc.story, sum(1 << KINDS.index(kind) for kind in doc.edits)
 
 
 def rss_mb() -> float:
@@ -103,7 +207,7 @@ def index_size(session) -> str:  # type: ignore[no-untyped-def]
     return ", ".join(f"{n} {v / 2**20:.0f} MB" for n, v in rows if n.startswith(("dedup", "art")))
 
 
-def run(url: str, n: int, batch: int, checkpoints: set[int]) -> dict[str, float]:
+def run(url: str, folder: Path, n: int, batch: int, checkpoints: set[int]) -> dict[str, float]:
     factory = open_database(url)
     story = np.zeros(n, dtype=np.int64)
     bits = np.zeros(n, dtype=np.int64)
@@ -129,7 +233,7 @@ def run(url: str, n: int, batch: int, checkpoints: set[int]) -> dict[str, float]
             del kinds
             pending.clear()
 
-        for i, (art, truth, edit_bits) in enumerate(articles(n), 1):
+        for i, (art, truth, edit_bits) in enumerate(articles(folder), 1):
             story[i - 1], bits[i - 1] = truth, edit_bits
             pending.append(art)
             if len(pending) >= batch or i in checkpoints:
@@ -167,7 +271,7 @@ def run(url: str, n: int, batch: int, checkpoints: set[int]) -> dict[str, float]
     return figures
 
 
-def baseline(n: int) -> tuple[float, float, float, float]:
+def baseline(folder: Path, n: int) -> tuple[float, float, float, float]:
     """datasketch's in-memory MinHashLSH over the same stream and signatures, with our bands
     (32 x 4) and our confirmation rule, "join the cluster of the first confirmed match":
     docs/s of the index alone, peak RSS (MB) of a fresh process, pair precision and recall.
@@ -181,7 +285,7 @@ def baseline(n: int) -> tuple[float, float, float, float]:
     cluster = np.zeros(n, dtype=np.int64)
     keep: dict[int, tuple[LeanMinHash, int]] = {}
     spent = 0.0
-    for art, truth, _ in articles(n):
+    for art, truth, _ in articles(folder, with_text=False):
         number = int(art.id, 16)
         story[number] = truth
         begin = time.perf_counter()
@@ -205,15 +309,18 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--db", help="database URL (default: a fresh SQLite file)")
     parser.add_argument("--batch", type=int, default=200, help="articles per transaction")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--cache", type=Path, help="folder of the generated articles")
     parser.add_argument("--no-baseline", action="store_true")
     args = parser.parse_args()
     url = args.db or f"sqlite:///{Path(tempfile.mkdtemp(prefix='bench-dedup-')) / 'dedup.db'}"
     points = {p for p in (10_000, 100_000, 1_000_000) if p < args.n} | {args.n}
-    ours = run(url, args.n, args.batch, points)
+    folder = cached(args.n, args.seed, args.cache)
+    ours = run(url, folder, args.n, args.batch, points)
     if args.no_baseline:
         return
     with multiprocessing.get_context("spawn").Pool(1) as pool:
-        rate, rss, precision, recall = pool.apply(baseline, (args.n,))
+        rate, rss, precision, recall = pool.apply(baseline, (folder, args.n))
     print(
         f"baseline, datasketch in-memory MinHashLSH (fresh process, same stream, same bands and "
         f"rule): {rate:.0f} docs/s, peak RSS {rss:.0f} MB, pair precision {precision:.4f}, "

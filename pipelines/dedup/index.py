@@ -117,9 +117,18 @@ class _Batch:
         stored signatures of the batch's own docs (to replace them when they changed)."""
         sk = self.sk
         wanted = np.unique(sk.keys[np.array(sk.usable)]) if any(sk.usable) else []
+        rows = sql.find_candidates(self.connection, [int(k) for k in wanted], sorted(set(sk.docs)))
+        signatures = {doc: (aid, size, bytes(blob)) for doc, aid, size, blob in rows}
+        # which stored articles hold which of the batch's keys: from their own signatures
         by_key: dict[int, list[int]] = defaultdict(list)
-        for key, doc in sql.find_bands(self.connection, [int(k) for k in wanted]):
-            by_key[key].append(doc)
+        if signatures:
+            docs = list(signatures)
+            stored = np.frombuffer(
+                b"".join(signatures[doc][2] for doc in docs), dtype="<u4"
+            ).reshape(len(docs), -1)
+            for doc, keys in zip(docs, hashing.band_keys_many(stored).tolist(), strict=True):
+                for key in keys:
+                    by_key[key].append(doc)
         per_article: list[set[int]] = []
         for i, keys in enumerate(sk.key_lists):
             found: set[int] = set()
@@ -128,18 +137,13 @@ class _Batch:
                     found.update(by_key.get(key, ()))
                 found.discard(sk.docs[i])
             per_article.append(found)
-        docs = set().union(*per_article) | set(sk.docs)
-        signatures = {
-            doc: (aid, size, blob)
-            for doc, aid, size, blob in sql.load_signatures(self.connection, sorted(docs))
-        }
         near: list[set[str]] = []
         for i, found in enumerate(per_article):
             ids: set[str] = set()
             known = [doc for doc in found if doc in signatures]
             if known:
                 matrix = np.frombuffer(
-                    b"".join(bytes(signatures[doc][2]) for doc in known), dtype="<u4"
+                    b"".join(signatures[doc][2] for doc in known), dtype="<u4"
                 ).reshape(len(known), -1)
                 similar = (matrix == sk.sigs[i]).mean(axis=1)
                 for doc, similarity in zip(known, similar.tolist(), strict=True):
@@ -251,10 +255,10 @@ class _Batch:
         for doc, i in last.items():
             blob = sk.sigs[i].astype("<u4").tobytes()
             if doc in own:
-                if bytes(own[doc][2]) == blob and sk.usable[i]:
+                if own[doc][2] == blob and sk.usable[i]:
                     continue
                 replaced.append(doc)
-                old = np.frombuffer(bytes(own[doc][2]), dtype="<u4")
+                old = np.frombuffer(own[doc][2], dtype="<u4")
                 old_bands += [(int(key), doc) for key in hashing.band_keys(old).tolist()]
             if sk.usable[i]:
                 signatures.append((doc, self.articles[i].id, sk.sizes[i], blob))

@@ -17,7 +17,7 @@ __all__ = [
     "MEMBER_COLUMNS",
     "delete_bands",
     "doc_id",
-    "find_bands",
+    "find_candidates",
     "find_exact",
     "insert_index",
     "load_members",
@@ -65,11 +65,31 @@ def _select_in(
     return rows
 
 
-def find_bands(connection: Connection, keys: Sequence[int]) -> list[tuple[int, int]]:
-    """``(key, doc)`` of every indexed article holding one of ``keys``."""
-    return _select_in(  # type: ignore[return-value]
-        connection, "SELECT key, doc FROM dedup_bands WHERE key {op}", keys, "bigint"
-    )
+def find_candidates(
+    connection: Connection, keys: Sequence[int], docs: Sequence[int]
+) -> list[tuple[int, str, int, bytes]]:
+    """``(doc, article_id, size, minhash bytes)`` of every indexed article holding one of
+    ``keys``, and of ``docs``: one statement (a chunk of keys at a time on SQLite); which keys
+    an article shares is recomputed from its signature by the caller."""
+    columns = "doc, article_id, size, minhash"
+    if _postgres(connection):
+        query = (
+            f"SELECT {columns} FROM dedup_signatures WHERE doc IN (SELECT doc FROM dedup_bands "
+            f"WHERE key = ANY(%s::bigint[])) UNION ALL SELECT {columns} FROM dedup_signatures "
+            "WHERE doc = ANY(%s::bigint[])"
+        )
+        rows = list(connection.exec_driver_sql(query, (list(keys), list(docs))))
+    else:
+        rows = load_signatures(connection, docs)
+        for chunk in _chunks(keys):
+            marks = ",".join("?" * len(chunk))
+            query = (
+                f"SELECT {columns} FROM dedup_signatures WHERE doc IN "
+                f"(SELECT doc FROM dedup_bands WHERE key IN ({marks}))"
+            )
+            rows.extend(connection.exec_driver_sql(query, tuple(chunk)))
+    unique = {row[0]: row for row in rows}
+    return list(unique.values())  # type: ignore[arg-type]
 
 
 def load_signatures(

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from sqlalchemy import func, select, text
 
-from bench.dedup import KINDS, articles, recall_by_edit, scores
+from bench.dedup import KINDS, generate, recall_by_edit, scores
 from crawler.db.models import ArticleRow, BandRow, SignatureRow
 from crawler.db.session import open_database
 from pipelines.dedup.hashing import BANDS, sketch
@@ -47,7 +47,7 @@ def _clusters(factory, n: int) -> np.ndarray:
 
 def test_syndicated_copies_cluster_with_precision_and_recall_over_097(db_url):
     n = 3000
-    made = list(articles(n, seed=3))
+    made = list(generate(n, seed=3))
     stream = [art for art, _, _ in made]
     story = np.array([s for _, s, _ in made])
     bits = np.array([b for _, _, b in made])
@@ -71,7 +71,7 @@ def test_syndicated_copies_cluster_with_precision_and_recall_over_097(db_url):
 
 
 def test_a_batch_assigns_as_one_by_one(tmp_path):
-    stream = [art for art, _, _ in articles(600, seed=4)]
+    stream = [art for art, _, _ in generate(600, seed=4)]
     one = open_database(f"sqlite:///{tmp_path / 'one.db'}")
     many = open_database(f"sqlite:///{tmp_path / 'many.db'}")
     kinds_one = _ingest(one, [_clone(a) for a in stream], 1)
@@ -95,7 +95,7 @@ def _clone(art):
 def test_a_repeated_article_in_one_batch_is_indexed_once_and_a_changed_text_replaces_it(
     db_url,
 ):
-    stream = [art for art, _, _ in articles(40, seed=5)]
+    stream = [art for art, _, _ in generate(40, seed=5)]
     factory = open_database(db_url)
     first = stream[0]
     again = _clone(first)
@@ -121,7 +121,7 @@ def test_a_repeated_article_in_one_batch_is_indexed_once_and_a_changed_text_repl
 
 def test_an_empty_text_is_not_indexed_but_found_by_its_hash(tmp_path):
     factory = open_database(f"sqlite:///{tmp_path / 'a.db'}")
-    empty = [art for art, _, _ in articles(2, seed=6)]
+    empty = [art for art, _, _ in generate(2, seed=6)]
     for i, art in enumerate(empty):
         art.text = ""
         signature = sketch("")
@@ -146,7 +146,7 @@ def test_the_migration_reindexes_signatures_of_stored_articles(tmp_path):
     engine = make_engine(url)
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    stream = [art for art, _, _ in articles(30, seed=7)]
+    stream = [art for art, _, _ in generate(30, seed=7)]
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "0002")
