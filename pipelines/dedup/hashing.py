@@ -42,7 +42,6 @@ __all__ = [
     "jaccard",
     "lsh_bands",
     "minhash",
-    "near_duplicates",
     "shingle_hashes",
     "shingles",
     "sketch",
@@ -235,10 +234,3 @@ def band_keys(sig: list[int] | np.ndarray, bands: int = BANDS) -> np.ndarray:
 def lsh_bands(sig: list[int], bands: int = BANDS) -> list[int]:
     """:func:`band_keys` as plain ints."""
     return band_keys(sig, bands).tolist()
-
-
-def near_duplicates(
-    sig: list[int], others: list[tuple[str, list[int]]] | tuple[tuple[str, list[int]], ...]
-) -> list[str]:
-    """Ids of ``others`` whose signature reaches NEAR_DUP_THRESHOLD against ``sig``."""
-    return [oid for oid, other in others if jaccard(sig, other) >= NEAR_DUP_THRESHOLD]

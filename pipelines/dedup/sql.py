@@ -128,14 +128,18 @@ def insert_index(
     signatures: Sequence[tuple[int, str, int, bytes]],
     bands: Sequence[tuple[int, int]],
 ) -> None:
-    """New signature rows ``(doc, article_id, size, minhash)`` and band rows ``(key, doc)``
-    (a band row already there is left alone)."""
+    """New signature rows ``(doc, article_id, size, minhash)`` and band rows ``(key, doc)``.
+    A row already there (another process indexed the same article meanwhile) is replaced,
+    a band row left alone: a stale band row only makes a candidate that the signature
+    check then refuses."""
     if _postgres(connection):
         if signatures:
             docs, ids, sizes, blobs = (list(column) for column in zip(*signatures, strict=True))
             connection.exec_driver_sql(
                 "INSERT INTO dedup_signatures (doc, article_id, size, minhash) SELECT * FROM "
-                "unnest(%s::bigint[], %s::text[], %s::int[], %s::bytea[])",
+                "unnest(%s::bigint[], %s::text[], %s::int[], %s::bytea[]) ON CONFLICT (doc) DO "
+                "UPDATE SET article_id = excluded.article_id, size = excluded.size, "
+                "minhash = excluded.minhash",
                 (docs, ids, sizes, blobs),
             )
         if bands:
@@ -148,7 +152,8 @@ def insert_index(
         return
     if signatures:
         connection.exec_driver_sql(
-            "INSERT INTO dedup_signatures (doc, article_id, size, minhash) VALUES (?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO dedup_signatures (doc, article_id, size, minhash) "
+            "VALUES (?, ?, ?, ?)",
             list(signatures),
         )
     if bands:
