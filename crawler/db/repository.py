@@ -4,6 +4,7 @@ capture's validators, read the dataset back for export.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -94,7 +95,7 @@ def store_articles(session: Session, articles: Sequence[Article]) -> list[str]:
     for article in articles:
         if article.id in known:
             if any(row["id"] == article.id for row in pending):
-                session.execute(insert(ArticleRow), pending)
+                _insert_rows(session, pending)
                 pending = []
             outcomes.append(store_article(session, article))
         else:
@@ -102,8 +103,28 @@ def store_articles(session: Session, articles: Sequence[Article]) -> list[str]:
             known.add(article.id)
             outcomes.append("new")
     if pending:
-        session.execute(insert(ArticleRow), pending)
+        _insert_rows(session, pending)
     return outcomes
+
+
+def _insert_rows(session: Session, rows: list[dict[str, Any]]) -> None:
+    """New article rows in one executemany on the DB-API cursor (SQLAlchemy's ORM bulk insert
+    cost ~200 µs an article in the writer thread); other databases take the ORM path."""
+    connection = session.connection()
+    dialect = connection.dialect.name
+    if dialect not in ("sqlite", "postgresql"):
+        session.execute(insert(ArticleRow), rows)
+        return
+    names = list(rows[0])
+    mark = "?" if dialect == "sqlite" else "%s"
+    values = [
+        tuple(json.dumps(row[name]) if name == "flags" else row[name] for name in names)
+        for row in rows
+    ]
+    connection.exec_driver_sql(
+        f"INSERT INTO articles ({', '.join(names)}) VALUES ({', '.join([mark] * len(names))})",
+        values,
+    )
 
 
 def record_captures(session: Session, captures: Sequence[dict[str, Any]]) -> None:

@@ -40,6 +40,12 @@ def doc_id(article_id: str) -> int:
     return value - (1 << 64) if value >= 1 << 63 else value
 
 
+def _ints(values: Iterable[int]) -> str:
+    """An integer array as a PostgreSQL literal: psycopg adapts a list of Python ints one by
+    one (~2 µs each), the server parses this text far faster."""
+    return "{" + ",".join(map(str, values)) + "}"
+
+
 def _postgres(connection: Connection) -> bool:
     return connection.dialect.name == "postgresql"
 
@@ -57,7 +63,8 @@ def _select_in(
         return []
     if _postgres(connection):
         query = sql.format(op="= ANY(%s::" + pg_type + "[])")
-        return list(connection.exec_driver_sql(query, (list(values),)))
+        param = _ints(values) if pg_type == "bigint" else list(values)
+        return list(connection.exec_driver_sql(query, (param,)))
     rows: list[tuple[Any, ...]] = []
     for chunk in _chunks(values):
         query = sql.format(op="IN (" + ",".join("?" * len(chunk)) + ")")
@@ -78,7 +85,7 @@ def find_candidates(
             f"WHERE key = ANY(%s::bigint[])) UNION ALL SELECT {columns} FROM dedup_signatures "
             "WHERE doc = ANY(%s::bigint[])"
         )
-        rows = list(connection.exec_driver_sql(query, (list(keys), list(docs))))
+        rows = list(connection.exec_driver_sql(query, (_ints(keys), _ints(docs))))
     else:
         rows = load_signatures(connection, docs)
         for chunk in _chunks(keys):
@@ -140,14 +147,14 @@ def insert_index(
                 "unnest(%s::bigint[], %s::text[], %s::int[], %s::bytea[]) ON CONFLICT (doc) DO "
                 "UPDATE SET article_id = excluded.article_id, size = excluded.size, "
                 "minhash = excluded.minhash",
-                (docs, ids, sizes, blobs),
+                (_ints(docs), ids, _ints(sizes), blobs),
             )
         if bands:
-            keys, owners = (list(column) for column in zip(*bands, strict=True))
+            keys, owners = zip(*bands, strict=True)
             connection.exec_driver_sql(
                 "INSERT INTO dedup_bands (key, doc) SELECT * FROM unnest(%s::bigint[], "
                 "%s::bigint[]) ON CONFLICT DO NOTHING",
-                (keys, owners),
+                (_ints(keys), _ints(owners)),
             )
         return
     if signatures:
