@@ -116,8 +116,10 @@ class _Batch:
         """Per article, ids of stored articles that pass :func:`hashing.is_near`; and the
         stored signatures of the batch's own docs (to replace them when they changed)."""
         sk = self.sk
-        wanted = np.unique(sk.keys[np.array(sk.usable)]) if any(sk.usable) else []
-        rows = sql.find_candidates(self.connection, [int(k) for k in wanted], sorted(set(sk.docs)))
+        wanted: list[int] = (
+            np.unique(sk.keys[np.array(sk.usable)]).tolist() if any(sk.usable) else []
+        )
+        rows = sql.find_candidates(self.connection, wanted, sorted(set(sk.docs)))
         signatures = {doc: (aid, size, bytes(blob)) for doc, aid, size, blob in rows}
         # which stored articles hold which of the batch's keys: from their own signatures
         by_key: dict[int, list[int]] = defaultdict(list)

@@ -55,9 +55,7 @@ def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
         yield values[start : start + CHUNK]
 
 
-def _select_in(
-    connection: Connection, sql: str, values: Sequence[Any], pg_type: str
-) -> list[tuple[Any, ...]]:
+def _select_in(connection: Connection, sql: str, values: Sequence[Any], pg_type: str) -> list[Any]:
     """Rows of ``sql`` (one ``{in}`` placeholder for the value list) for every value."""
     if not values:
         return []
@@ -65,7 +63,7 @@ def _select_in(
         query = sql.format(op="= ANY(%s::" + pg_type + "[])")
         param = _ints(values) if pg_type == "bigint" else list(values)
         return list(connection.exec_driver_sql(query, (param,)))
-    rows: list[tuple[Any, ...]] = []
+    rows: list[Any] = []
     for chunk in _chunks(values):
         query = sql.format(op="IN (" + ",".join("?" * len(chunk)) + ")")
         rows.extend(connection.exec_driver_sql(query, tuple(chunk)))
@@ -85,7 +83,7 @@ def find_candidates(
             f"WHERE key = ANY(%s::bigint[])) UNION ALL SELECT {columns} FROM dedup_signatures "
             "WHERE doc = ANY(%s::bigint[])"
         )
-        rows = list(connection.exec_driver_sql(query, (_ints(keys), _ints(docs))))
+        rows: list[Any] = list(connection.exec_driver_sql(query, (_ints(keys), _ints(docs))))
     else:
         rows = load_signatures(connection, docs)
         for chunk in _chunks(keys):
@@ -96,14 +94,14 @@ def find_candidates(
             )
             rows.extend(connection.exec_driver_sql(query, tuple(chunk)))
     unique = {row[0]: row for row in rows}
-    return list(unique.values())  # type: ignore[arg-type]
+    return list(unique.values())
 
 
 def load_signatures(
     connection: Connection, docs: Sequence[int]
 ) -> list[tuple[int, str, int, bytes]]:
     """``(doc, article_id, size, minhash bytes)`` of the given docs."""
-    return _select_in(  # type: ignore[return-value]
+    return _select_in(
         connection,
         "SELECT doc, article_id, size, minhash FROM dedup_signatures WHERE doc {op}",
         docs,
@@ -113,7 +111,7 @@ def load_signatures(
 
 def find_exact(connection: Connection, hashes: Sequence[str]) -> list[tuple[str, str]]:
     """``(id, content_hash)`` of stored articles with one of ``hashes``."""
-    return _select_in(  # type: ignore[return-value]
+    return _select_in(
         connection, "SELECT id, content_hash FROM articles WHERE content_hash {op}", hashes, "text"
     )
 

@@ -8,14 +8,8 @@ import pytest
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import OperationalError
 
-from crawler.db.models import CaptureRow
-from crawler.db.repository import (
-    iter_articles,
-    record_captures,
-    store_article,
-    store_articles,
-    versions,
-)
+from crawler.db.models import ArticleVersionRow, CaptureRow
+from crawler.db.repository import iter_articles, record_captures, store_article, store_articles
 from crawler.db.session import open_database
 from model.items import Article
 from pipelines.dedup.hashing import content_hash, minhash
@@ -79,8 +73,10 @@ def test_store_new_unchanged_changed_keeps_versions(factory):
         assert ingest(session, article("a1", STORY))[1] == "new"
         assert ingest(session, article("a1", STORY))[1] == "unchanged"
         assert ingest(session, article("a1", STORY + "新增一句。"))[1] == "changed"
-        old = versions(session, "a1")
-        assert [v["text"] for v in old] == [STORY]
+        old = session.scalars(
+            select(ArticleVersionRow).where(ArticleVersionRow.article_id == "a1")
+        ).all()
+        assert [v.data["text"] for v in old] == [STORY]
         stored = list(iter_articles(session))
         assert [a.text for a in stored] == [STORY + "新增一句。"]
 
@@ -106,7 +102,10 @@ def test_storing_a_batch_equals_storing_one_by_one(factory):
         assert stored == {
             "a1": STORY + "改了。", "b2": OTHER + "再改。", "c3": STORY, "d4": STORY,
         }  # fmt: skip
-        assert [v["text"] for v in versions(session, "b2")] == [OTHER]
+        old = session.scalars(
+            select(ArticleVersionRow).where(ArticleVersionRow.article_id == "b2")
+        ).all()
+        assert [v.data["text"] for v in old] == [OTHER]
         record_captures(
             session,
             [

@@ -4,7 +4,7 @@ primary key (key, doc) its only index; SQLite: without rowid). They replace ``si
 (JSON lists) and ``signature_bands`` (40-byte strings, two indexes). Signatures of stored
 articles are recomputed from their text, since the shingles and hashing changed.
 
-Revision ID: 0003
+Revision ID: 0004
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
