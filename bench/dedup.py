@@ -331,7 +331,8 @@ def main() -> None:
     parser.add_argument("--no-baseline", action="store_true")
     args = parser.parse_args()
     url = args.db or f"sqlite:///{Path(tempfile.mkdtemp(prefix='bench-dedup-')) / 'dedup.db'}"
-    points = {p for p in (10_000, 100_000, 1_000_000) if p < args.n} | {args.n}
+    # 10k, 100k, then every 100k: a long run on a busy machine reports as it goes
+    points = {p for p in (10_000, *range(100_000, args.n, 100_000)) if p < args.n} | {args.n}
     folder = cached(args.n, args.seed, args.cache)
     ours = run(url, folder, args.n, args.batch, points)
     if args.no_baseline:
