@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import socket
 from http import HTTPStatus
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
@@ -65,6 +66,17 @@ INFO_SETTINGS = (
     "DOWNLOAD_DELAY", "AUTOTHROTTLE_ENABLED", "AUTOTHROTTLE_TARGET_CONCURRENCY",
     "CONCURRENT_REQUESTS_PER_DOMAIN", "RETRY_TIMES", "DOWNLOAD_TIMEOUT", "JOBDIR",
 )  # fmt: skip
+
+
+def unindexed(directory: str, index_path: str) -> list[Path]:
+    """Closed WARCs of ``directory`` that have no part in the index yet: those repaired when a
+    crawl started (left ``.open`` by a killed one) and those of crawls killed before indexing."""
+    parts = Path(index_path).parent / "indexes"
+    return [
+        warc
+        for warc in sorted(Path(directory).glob("*.warc.gz"))
+        if not (parts / f"{warc.name}.cdxj").exists()
+    ]
 
 
 def update_index(warc_files: list[Any], index_path: str) -> int:
@@ -128,6 +140,7 @@ class WarcCaptureMiddleware:
         return mw
 
     def spider_opened(self) -> None:
+        # indexed with this crawl's own files when it closes (``unindexed``)
         for path in recover(self.directory):
             logger.warning("Repaired WARC left open by an interrupted crawl: %s", path)
         spider = self.crawler.spider
@@ -155,7 +168,8 @@ class WarcCaptureMiddleware:
         self.writer = None
         if self.index_path:
             try:
-                lines = update_index(self.writer_files, self.index_path)
+                files = [*self.writer_files, *unindexed(self.directory, self.index_path)]
+                lines = update_index(sorted(set(files)), self.index_path)
             except Exception as exc:  # the index can be rebuilt; the WARCs are what matter
                 logger.error("Could not update the CDXJ index %s: %r", self.index_path, exc)
             else:
