@@ -12,14 +12,17 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from model.draft.cms import Recognition, recognize
 from model.draft.pages import ARTICLE, LIST, OTHER, PageView, Verdict, classify, read_page
 from model.draft.robots import Robots
-from model.draft.shapes import Shape, escape, group, paging_pattern, skeleton
+from model.draft.shapes import Shape, escape, generalize, group, paging_pattern, skeleton
 from model.urls import canonical_url
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 _GENERIC_TITLES = frozenset(
     [
@@ -43,6 +46,13 @@ _GENERIC_TITLES = frozenset(
     ]
 )
 _TITLE_SPLIT = re.compile(r"\s*[_|｜\-—–·:：]+\s*")
+# print and mobile renderings of a page, denied unless the site's own pages look like them:
+# mobile folders, print suffixes and print flags (model/urls.py maps such links to the page)
+VARIANT_DENY = (
+    r"^{origin}/(?:m|wap|mobile)/",
+    r"[_-]print\.(?:s?html?|jsp|php|aspx?)$",
+    r"[?&](?:print|printpage|isprint)=(?:1|true|yes)\b",
+)
 _ID_SUFFIXES = (".gov.cn", ".com.cn", ".net.cn", ".org.cn", ".cn", ".com", ".net", ".org")
 
 
@@ -132,6 +142,35 @@ def _follow_patterns(shapes: list[Shape]) -> list[str]:
     return patterns + [s.pattern() for s in shapes if s.key not in used]
 
 
+def _adopted(kinded: list[Shape], loose: list[Shape]) -> list[Shape]:
+    """Shapes of no kind (their few sampled pages short or tied) that are one column of a
+    multi-column shape whose other columns have a kind: they take it."""
+    known = {s.key for s in kinded}
+    out: list[Shape] = []
+    for unit in generalize(kinded + loose):
+        urls = set(unit.urls)
+        members = [s for s in kinded + loose if set(s.urls) <= urls]
+        if len(members) > 1 and sum(s.key in known for s in members) >= 2:
+            out += [s for s in members if s.key not in known and s not in out]
+    return out
+
+
+def _plain_patterns(shapes: list[Shape]) -> list[str]:
+    return [s.pattern() for s in shapes]
+
+
+def _patterns(
+    shapes: list[Shape], others: list[str], make: Callable[[list[Shape]], list[str]]
+) -> tuple[list[Shape], list[str]]:
+    """Regexes of ``shapes``, column segments generalized unless that takes a page of the
+    other kind (``others``); a regex that still does is dropped."""
+    general = generalize(shapes)
+    patterns = make(general)
+    if any(re.search(p, u) for p in patterns for u in others):
+        general, patterns = shapes, make(shapes)  # columns kept apart
+    return general, [p for p in patterns if not any(re.search(p, u) for u in others)]
+
+
 def _wrong_charset(samples: list[Sample]) -> str | None:
     """The codec to force when most article pages declare a charset their bytes are not in."""
     hows = [(s.codec, s.charset_how) for s in samples if s.html is not None]
@@ -166,34 +205,34 @@ def build(
         kinds[canonical_url(s.requested)] = verdicts[s.url].kind
         kinds.setdefault(canonical_url(s.url), verdicts[s.url].kind)
     shapes = group(list(kinds))
-    article_shapes, list_shapes = [], []
+    article_shapes, list_shapes, loose = [], [], []
     for shape in shapes.values():
         kind = _majority([kinds[u] for u in shape.urls])
         for url in shape.urls:  # a shape's pages are one kind: a short article is an article
             kinds[url] = kind or OTHER
-        if kind == ARTICLE:
-            article_shapes.append(shape)
-        elif kind == LIST and shape.skeleton not in ("/", home_skeleton):
-            list_shapes.append(shape)
+        if shape.skeleton in ("/", home_skeleton):
+            continue
+        {ARTICLE: article_shapes, LIST: list_shapes}.get(kind or OTHER, loose).append(shape)
+    for kind, kinded in ((ARTICLE, article_shapes), (LIST, list_shapes)):
+        for shape in _adopted(kinded, loose):
+            kinded.append(shape)
+            loose.remove(shape)
+            kinds.update(dict.fromkeys(shape.urls, kind))
     article_urls = [u for u, k in kinds.items() if k == ARTICLE]
     list_urls = [u for u, k in kinds.items() if k == LIST]
-    articles = [
-        p
-        for p in (s.pattern() for s in article_shapes)
-        if not any(re.search(p, u) for u in list_urls)
-    ]
-    follow = [
-        p for p in _follow_patterns(list_shapes) if not any(re.search(p, u) for u in article_urls)
-    ]
+    article_shapes, articles = _patterns(article_shapes, list_urls, _plain_patterns)
+    list_shapes, follow = _patterns(list_shapes, article_urls, _follow_patterns)
     origins = sorted({shape.origin for shape in shapes.values()} | {_origin(final_home)})
     deny: list[str] = []
     for o in origins:
         deny += robots.deny_patterns(o)
     all_links = [u for v in views.values() for u, _ in v.links]
     variants = sorted({u for u in all_links if _is_variant_of(u, article_shapes)})
-    for shape in group(variants).values():
-        pattern = shape.pattern()
-        if not any(re.search(pattern, u) for u in article_urls + list_urls):
+    patterns = [shape.pattern() for shape in group(variants).values()]
+    patterns += [VARIANT_DENY[0].format(origin=escape(o)) for o in origins]
+    patterns += VARIANT_DENY[1:]
+    for pattern in patterns:
+        if pattern not in deny and not any(re.search(pattern, u) for u in article_urls + list_urls):
             deny.append(pattern)
     home_view = views.get(final_home)
     title = home_view.title if home_view else ""

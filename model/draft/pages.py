@@ -17,6 +17,7 @@ import lxml.html
 from lxml import etree
 
 from model.draft.shapes import skeleton
+from model.pagers import script_pages
 
 ARTICLE, LIST, OTHER = "article", "list", "other"
 BLOCK_TAGS = frozenset(
@@ -79,10 +80,6 @@ _PAGING_WORDS = frozenset(
     ]
 )
 _DIGITS = re.compile(r"^\[?\d{1,4}\]?$")
-# TRS WCM writes its pagination with a script: createPageHTML(pages, current, "index", "html")
-_TRS_PAGER = re.compile(
-    r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"'](\w+)[\"']\s*,\s*[\"'](\w+)[\"']"
-)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
 ARTICLE_MIN_TEXT = 40  # CJK characters of the page's own running text
 BLOCK_MIN_TEXT = 5  # CJK characters a block needs to count as text (not a date or a label)
@@ -150,13 +147,10 @@ def read_page(url: str, html: str) -> PageView:
             digits += 1
     if digits >= 2:
         view.paging = True
-    for script in root.xpath("//script/text()"):
-        found = _TRS_PAGER.search(script)
-        if found:
-            view.paging = view.paging or int(found.group(1)) > 1
-            total, prefix, ext = int(found.group(1)), found.group(3), found.group(4)
-            for i in range(1, min(total, 5)):
-                view.links.append((urljoin(base, f"{prefix}_{i}.{ext}"), str(i + 1)))
+    pager = script_pages(html, base)
+    if pager:
+        view.paging = True
+        view.links += [(u, str(i + 2)) for i, u in enumerate(pager[:4])]
     return view
 
 

@@ -12,7 +12,7 @@ import re
 from urllib.parse import urlsplit
 
 from model.draft.robots import Robots
-from model.draft.shapes import Shape, origin, skeleton
+from model.draft.shapes import Shape, generalize, origin, skeleton
 from model.urls import canonical_url
 
 _NOT_PAGES = re.compile(
@@ -75,18 +75,23 @@ class Planner:
 
     def take(self) -> list[str]:
         """At most one more URL per shape, fewest-sampled and most-linked shapes first,
-        within what is left of the budget."""
-        order = sorted(
-            self.shapes.values(), key=lambda s: (self.picked.get(s.skeleton, 0), -len(s.urls))
-        )
+        within what is left of the budget. Shapes that differ only in a column folder count as
+        one (:func:`model.draft.shapes.generalize`), sampled a little more across columns, so
+        a site with many columns does not spend the budget on one list per column."""
+        units = generalize(list(self.shapes.values()))
+        picked = {u.skeleton: sum(url in self.taken for url in u.urls) for u in units}
+        order = sorted(units, key=lambda u: (picked[u.skeleton], -len(u.urls)))
         out: list[str] = []
-        for shape in order:
+        for unit in order:
             if len(self.taken) >= self.budget:
                 break
-            if self.picked.get(shape.skeleton, 0) >= self.per_shape:
+            merged = unit.skeleton not in self.shapes
+            if picked[unit.skeleton] >= self.per_shape * (2 if merged else 1):
                 continue
-            fresh = [u for u in shape.urls if u not in self.taken]
+            fresh = [u for u in unit.urls if u not in self.taken]
             if fresh:
+                # the least sampled column first
+                fresh.sort(key=lambda u: self.picked.get(skeleton(u), 0))
                 out.append(fresh[0])
                 self.mark(fresh[0])
         return out

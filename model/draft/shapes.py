@@ -15,6 +15,10 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 _RUN = re.compile(r"\d+")
+WORD = "@"  # in a skeleton: one path segment of letters, the column of a multi-column site
+WORD_REGEX = "[a-z]+"
+_WORD_SEGMENT = re.compile(r"^[a-z]+$")
+MIN_COLUMNS = 3  # distinct column names before a segment is generalized
 RUN_REGEX = {
     "yyyy": r"\d{4}",
     "yyyymm": r"\d{6}",
@@ -114,7 +118,8 @@ class Shape:
     def template(self) -> str:
         """The skeleton with named runs: ``/art/{yyyy}/{m}/{d}/art_{n}_{n}.html``."""
         names = iter(self.names())
-        return re.sub("#", lambda _m: "{" + next(names) + "}", self.skeleton)
+        named = re.sub("#", lambda _m: "{" + next(names) + "}", self.skeleton)
+        return named.replace(WORD, "{column}")
 
     def body_regex(self) -> str:
         """The regex of the path and query (not anchored)."""
@@ -129,7 +134,7 @@ def _pieces_regex(pieces: list[str], names: list[str]) -> str:
     out = [escape(pieces[0])]
     for name, piece in zip(names, pieces[1:], strict=True):
         out.append(RUN_REGEX[name] + escape(piece))
-    return "".join(out)
+    return "".join(out).replace(WORD, WORD_REGEX)
 
 
 def group(urls: list[str]) -> dict[tuple[str, str], Shape]:
@@ -169,3 +174,28 @@ def paging_pattern(first: Shape, other: Shape) -> str | None:
 
 def _looser(a: list[str], b: list[str]) -> list[str]:
     return [x if x == y else "n" for x, y in zip(a, b, strict=True)]
+
+
+def generalize(shapes: list[Shape]) -> list[Shape]:
+    """Shapes that differ only in one path segment of lower-case letters, ``MIN_COLUMNS`` or
+    more of them, merged into one with that segment a column name (``/xwdt/index.html``,
+    ``/tzgg/index.html``, ``/bmdt/index.html`` -> ``/{column}/index.html``): the columns the
+    sample did not reach are crawled too."""
+    out = list(shapes)
+    while True:
+        buckets: dict[tuple[str, tuple[str, ...], tuple[str, ...]], list[Shape]] = {}
+        for shape in out:
+            segments = shape.skeleton.split("/")
+            for i, segment in enumerate(segments):
+                if _WORD_SEGMENT.match(segment):
+                    key = (shape.origin, tuple(segments[:i]), tuple(segments[i + 1 :]))
+                    buckets.setdefault(key, []).append(shape)
+        merge = next((m for m in buckets.values() if len(m) >= MIN_COLUMNS), None)
+        if merge is None:
+            return out
+        (origin_, head, tail) = next(k for k, m in buckets.items() if m is merge)
+        merged = Shape(origin_, "/".join((*head, WORD, *tail)))
+        for shape in merge:
+            for url in shape.urls:
+                merged.add(url)
+        out = [s for s in out if s not in merge] + [merged]

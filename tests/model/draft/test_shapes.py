@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from model.draft.shapes import group, paging_pattern
+from model.draft.shapes import generalize, group, paging_pattern
 
 CASES = [
     ("/art/2020/2/3/art_1234_5.html", "/art/2021/12/13/art_1234_61.html", "/art/{yyyy}/{m}/{d}/art_{n}_{n}.html"),
@@ -50,3 +50,13 @@ def test_a_list_and_its_pagination_merge_into_one_regex(first, page, other):
 def test_shapes_without_an_insertion_do_not_merge():
     a, b = group(["http://x.cn/news/index.html", "http://x.cn/2020/0301/1.html"]).values()
     assert paging_pattern(a, b) is None
+
+
+def test_three_columns_of_one_shape_generalize_and_two_do_not():
+    urls = [f"http://x.cn/{c}/202012/t20201227_{i}.html" for i, c in enumerate(["xwdt", "tzgg"])]
+    assert len(generalize(list(group(urls).values()))) == 2
+    urls.append("http://x.cn/bmdt/202101/t20210120_9.html")
+    (merged,) = generalize(list(group(urls).values()))
+    assert merged.template() == "/{column}/{yyyymm}/t{yyyymmdd}_{n}.html"
+    assert re.search(merged.pattern(), "http://x.cn/zwgk/202103/t20210301_12.html")
+    assert not re.search(merged.pattern(), "http://x.cn/zw/gk/202103/t20210301_12.html")

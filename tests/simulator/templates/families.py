@@ -33,9 +33,17 @@ class Family:
     follow: str
     layout: str
     holdout: bool = False
+    # column folders ({c} in first and page): articles go to the columns in turn and are served
+    # under /<column> + their template path; the home page links every column's first list
+    columns: tuple[str, ...] = ()
 
-    def list_paths(self, n: int) -> list[str]:
-        return [self.first] + [self.page.format(k=k, k1=k - 1) for k in range(2, n + 1)]
+    def list_paths(self, n: int, column: str = "") -> list[str]:
+        first = self.first.format(c=column)
+        return [first] + [self.page.format(k=k, k1=k - 1, c=column) for k in range(2, n + 1)]
+
+    def article_prefix(self, index: int) -> str:
+        """The folder article ``index`` is served under ("" without columns)."""
+        return f"/{self.columns[index % len(self.columns)]}" if self.columns else ""
 
 
 FAMILIES = {
@@ -54,6 +62,10 @@ FAMILIES = {
             "php_lists", "/index.php?m=content&c=index&a=lists&catid=12",
             "/index.php?m=content&c=index&a=lists&catid=12&page={k}",
             r"/index\.php\?m=content&c=index&a=lists&catid=12(&page=\d+)?$", "dl",
+        ),
+        Family(
+            "trs_columns", "/{c}/index.html", "/{c}/index_{k1}.html",
+            r"/(xwdt|tzgg|bmdt)/index(_\d+)?\.html$", "table", columns=("xwdt", "tzgg", "bmdt"),
         ),
         Family(
             "dede_table", "/a/xinwen/", "/a/xinwen/list_3_{k}.html",
@@ -132,11 +144,18 @@ def _paging(family: Family, lists: list[str], k: int) -> str:
     return f'<div class="page">{" ".join(links)} {counter}</div>'
 
 
+_COLUMN_NAMES = ("新闻动态", "通知公告", "部门动态", "乡镇动态")
+
+
 def _frame(name: str, title: str, family: Family, main: str) -> str:
-    nav = (
-        f'<a href="/">首页</a> <a href="{escape(family.first)}">新闻中心</a> '
-        '<a href="#">政务公开</a> <a href="#">便民服务</a>'
-    )
+    if family.columns:
+        nav = '<a href="/">首页</a> ' + " ".join(
+            f'<a href="{escape(family.first.format(c=c))}">{_COLUMN_NAMES[i % 4]}</a>'
+            for i, c in enumerate(family.columns)
+        )
+    else:
+        nav = f'<a href="/">首页</a> <a href="{escape(family.first)}">新闻中心</a>'
+    nav += ' <a href="#">政务公开</a> <a href="#">便民服务</a>'
     return (
         f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{escape(title)}</title></head>"
         f'<body><div class="top"><a href="/">{escape(name)}</a></div><div class="nav">{nav}</div>\n'
@@ -161,8 +180,9 @@ def home_page(family: Family, name: str, latest: list[tuple[str, FuzzPage]]) -> 
         f'<li><a href="{escape(u)}">{escape(p.truth["title"])}</a></li>' for u, p in latest
     )
     tools = " ".join(f'<a href="{u}">{t}</a>' for u, t in DISALLOWED_LINKS)
+    more = "" if family.columns else f'<a href="{escape(family.first)}">更多&gt;&gt;</a>'
     main = (
         f'<div class="tools">{tools}</div><div class="focus"><h2>要闻</h2><ul>{heads}</ul>'
-        f'<a href="{escape(family.first)}">更多&gt;&gt;</a></div>'
+        f"{more}</div>"
     )
     return _frame(name, name, family, main)

@@ -83,11 +83,26 @@ class FuzzPortals:
 
     def list_urls(self, portal: Portal) -> list[str]:
         """Absolute URLs of the portal's list pages."""
-        return [portal.base_url + p for p in self._lists(portal)]
+        return [portal.base_url + p for lists, _ in self._columns(portal) for p in lists]
 
-    def _lists(self, portal: Portal) -> list[str]:
-        n_lists = max(1, -(-len(self._portal_pages(portal)) // LIST_SIZE))
-        return self.family(portal).list_paths(n_lists)
+    def _linked(self, portal: Portal) -> list[tuple[str, FuzzPage]]:
+        """(path as served, page) of every article, in order."""
+        family = self.family(portal)
+        return [
+            (family.article_prefix(i) + _local(page.url), page)
+            for i, page in enumerate(self._portal_pages(portal))
+        ]
+
+    def _columns(self, portal: Portal) -> list[tuple[list[str], list[tuple[str, FuzzPage]]]]:
+        """Per column (one without columns): its list paths and its articles."""
+        family, linked = self.family(portal), self._linked(portal)
+        columns = family.columns or ("",)
+        out = []
+        for c, column in enumerate(columns):
+            mine = linked[c :: len(columns)]
+            n_lists = max(1, -(-len(mine) // LIST_SIZE))
+            out.append((family.list_paths(n_lists, column), mine))
+        return out
 
     def start(self) -> FuzzPortals:
         for tpl in self.templates:
@@ -123,9 +138,8 @@ class FuzzPortals:
         """Truth of every served article, with the served ``url`` and ``site`` (profile id)."""
         out = []
         for portal in self.portals:
-            for page in self._portal_pages(portal):
-                t = dict(page.truth)
-                out.append({**t, "url": portal.base_url + _local(page.url), "site": portal.id})
+            for path, page in self._linked(portal):
+                out.append({**page.truth, "url": portal.base_url + path, "site": portal.id})
         return out
 
     def write_profiles(self, directory: str | Path) -> list[Path]:
@@ -135,12 +149,16 @@ class FuzzPortals:
         paths = []
         for tpl, portal in zip(self.templates, self.portals, strict=True):
             base = "^" + re.escape(portal.base_url)
-            rule = base + ARTICLE_RULES[tpl.choice["skeleton"]]
             family = self.family(portal)
+            column = f"/({'|'.join(family.columns)})" if family.columns else ""
+            rule = base + column + ARTICLE_RULES[tpl.choice["skeleton"]]
+            starts = ", ".join(
+                f"'{portal.base_url}{family.first.format(c=c)}'" for c in family.columns or ("",)
+            )
             path = folder / f"{portal.id}.yaml"
             path.write_text(
                 f"id: {portal.id}\nname: {tpl.id}\n"
-                f"start_urls: ['{portal.base_url}{family.first}']\n"
+                f"start_urls: [{starts}]\n"
                 f"follow: ['{base}{family.follow}']\n"
                 f"articles: ['{rule}']\n",
                 encoding="utf-8",
@@ -157,22 +175,23 @@ class FuzzPortals:
             self._log.append((method, url, status))
 
     def _respond(self, portal: Portal, path: str) -> tuple[int, list[tuple[str, str]], bytes]:
-        pages = self._portal_pages(portal)
         if path == "/robots.txt":
             return 200, [("Content-Type", "text/plain")], ROBOTS.encode()
-        family, lists = self.family(portal), self._lists(portal)
+        family = self.family(portal)
         name = site_of(self.templates[self.portals.index(portal)]).name
-        linked = [(_local(p.url), p) for p in pages]
+        linked = self._linked(portal)
         html = None
         if path == "/":
             html = home_page(family, name, linked[:6])
-        elif path in lists:
-            k = lists.index(path)
-            html = list_page(family, name, linked[k * LIST_SIZE : (k + 1) * LIST_SIZE], lists, k)
+        for lists, mine in self._columns(portal):
+            if path in lists:
+                k = lists.index(path)
+                chunk = mine[k * LIST_SIZE : (k + 1) * LIST_SIZE]
+                html = list_page(family, name, chunk, lists, k)
         if html is not None:
             return 200, [("Content-Type", "text/html; charset=utf-8")], html.encode()
-        for page in pages:
-            if _local(page.url) == path:
+        for served, page in linked:
+            if served == path:
                 return 200, list(page.headers), page.body
         return 404, [("Content-Type", "text/html; charset=utf-8")], b"<html>404</html>"
 
