@@ -9,7 +9,7 @@ draft's id, which names the WARC files.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from scrapy import Request, Spider
@@ -59,7 +59,7 @@ class SampleSpider(Spider):
     ``robots``, ``sitemaps`` and ``feeds`` (those holding URLs of the site).
     """
 
-    custom_settings: ClassVar[dict[str, Any]] = {
+    custom_settings = {  # noqa: RUF012
         "ITEM_PIPELINES": {},
         # no database and no extraction workers: the sample is only archived
         "EXTENSIONS": {
@@ -152,7 +152,9 @@ class SampleSpider(Spider):
     def page_failed(self, failure: Failure) -> Iterator[Request]:
         request = failure.request  # type: ignore[attr-defined]
         if failure.check(HttpError):
-            response = failure.value.response
+            error = failure.value
+            assert isinstance(error, HttpError)
+            response = error.response
             self.fetched.append(
                 Fetched(request.url, response.url, response.status, _headers(response), None)
             )

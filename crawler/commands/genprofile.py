@@ -56,7 +56,7 @@ def to_sample(f: Fetched) -> Sample:
 
 def verify(fetched: list[Fetched], draft: Draft, profile: SiteProfile) -> list[Row]:
     """The sampled article pages as the drafted profile extracts them."""
-    rows = []
+    rows: list[Row] = []
     articles = [f for f in fetched if f.body is not None and f.status == 200]
     for f in articles:
         if not profile.is_article(f.url) or len(rows) >= TABLE_ROWS:

@@ -205,7 +205,9 @@ def build(
         kinds[canonical_url(s.requested)] = verdicts[s.url].kind
         kinds.setdefault(canonical_url(s.url), verdicts[s.url].kind)
     shapes = group(list(kinds))
-    article_shapes, list_shapes, loose = [], [], []
+    article_shapes: list[Shape] = []
+    list_shapes: list[Shape] = []
+    loose: list[Shape] = []
     for shape in shapes.values():
         kind = _majority([kinds[u] for u in shape.urls])
         for url in shape.urls:  # a shape's pages are one kind: a short article is an article
