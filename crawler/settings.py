@@ -104,6 +104,8 @@ EXTENSIONS = {
 }
 LOGSTATS_INTERVAL = float(_env("LOGSTATS_INTERVAL", 60.0))  # seconds between status lines
 DISTRIBUTED_IDLE_CLOSE = float(_env("DISTRIBUTED_IDLE_CLOSE", 10))  # idle seconds before closing
+# seconds a dead worker's leased requests wait before another worker requeues them
+DISTRIBUTED_LEASE_TTL = float(_env("DISTRIBUTED_LEASE_TTL", 30))
 
 LOG_LEVEL = _env("LOG_LEVEL", "INFO")
 FEED_EXPORT_ENCODING = "utf-8"

@@ -179,6 +179,9 @@ class WarcCaptureMiddleware:
             raise_status(self.crawler.stats, FAILED, f"WARC close failed ({exc})")
         self.writer_files = list(self.writer.files)
         self.writer = None
+        # a distributed worker killed meanwhile left its file open: whoever finds it repairs it
+        for path in recover(self.directory):
+            logger.warning("Repaired WARC left open by an interrupted crawl: %s", path)
         if self.index_path:
             try:
                 files = [*self.writer_files, *unindexed(self.directory, self.index_path)]
