@@ -29,9 +29,8 @@ def cpu_stage(
     from model.items import Skip
     from pipelines.dedup.hashing import minhash
     from pipelines.extract import MAX_BYTES, extract
-    from pipelines.normalize import normalize
-
     from pipelines.extract.challenge import challenge_reason
+    from pipelines.normalize import normalize
 
     limit = MAX_BYTES if max_bytes is None else max_bytes
     challenge = challenge_reason(page.body) if page.status == 200 else None
