@@ -151,7 +151,7 @@ def kill_and_resume(
     sim.write_profiles(sites)
     env = {"DATA_DIR": str(data), "SITES_DIR": str(sites)}
     extra = ["-s", f"JOBDIR={root / 'job'}"] if jobdir else []
-    case = Case(f"{how}{' jobdir' if jobdir else ''} {site}", kills=kills)
+    case = Case(f"{how}{' jobdir' if jobdir else ''} {site}")
     truth = {t["url"] for t in sim.truth() if t["site"] == site}
     case.truth = len(truth)
     sim.reset_requests()
@@ -172,6 +172,7 @@ def kill_and_resume(
             case.notes.append(f"a crawl ended before its kill (exit {proc.returncode})")
             continue
         case.orphans += interrupt(proc, how, rng)
+        case.kills += 1
     final = scrapy("crawl", site, *PACED, *extra, env=env, check=False)
     case.exit_status = final.returncode
     stored = stored_urls(data / "articles.db")
@@ -189,26 +190,33 @@ def kill_and_resume(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.faults", description=__doc__)
-    parser.add_argument("--kills", type=int, default=20, help="kill points per case")
+    parser.add_argument("--kills", type=int, default=20, help="kill points in all")
     parser.add_argument("--articles", type=int, default=60, help="articles per portal")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--per-run", type=int, default=5, help="kills before each final run")
+    parser.add_argument(
+        "--per-run", type=int, default=5, help="kills of one crawl before its final run"
+    )
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)
     cases: list[Case] = []
+    plan = [
+        (True, "sigkill"),
+        (False, "sigkill"),
+        (True, "double_sigint"),
+        (False, "double_sigint"),
+    ]
     with running_simulator(articles_per_portal=args.articles) as sim:
-        plan: list[tuple[bool, str]] = [(True, "sigkill"), (False, "sigkill")]
-        plan.append((True, "double_sigint"))
-        for jobdir, how in plan:
-            done = 0
-            while done < args.kills:
-                n = min(args.per_run, args.kills - done)
-                site = rng.choice([p.id for p in sim.portals])
-                with tempfile.TemporaryDirectory(prefix="faults-") as tmp:
-                    case = kill_and_resume(sim, site, Path(tmp), n, jobdir, rng, how, 2)
-                print(case.line(), flush=True)
-                cases.append(case)
-                done += n
+        done, turn = 0, 0
+        while done < args.kills:
+            jobdir, how = plan[turn % len(plan)]
+            turn += 1
+            n = min(args.per_run, args.kills - done)
+            site = rng.choice([p.id for p in sim.portals])
+            with tempfile.TemporaryDirectory(prefix="faults-") as tmp:
+                case = kill_and_resume(sim, site, Path(tmp), n, jobdir, rng, how, 2)
+            print(case.line(), flush=True)
+            cases.append(case)
+            done += n
     kills = sum(c.kills for c in cases)
     summary: dict[str, Any] = {
         "cases": len(cases),
