@@ -142,10 +142,11 @@ def kill_and_resume(
     rng: random.Random,
     how: str = "sigkill",
     min_stored: int = 0,
+    max_wait: float = 3.0,
 ) -> Case:
     """Crawl ``site``, interrupt it ``kills`` times at random moments (each after at least
-    ``min_stored`` more articles were stored, then a random 0-3 s), then let the same command
-    run to its end. Counts are against the simulator's truth and request log."""
+    ``min_stored`` more articles were stored, then a random 0 to ``max_wait`` s), then let the
+    same command run to its end. Counts are against the simulator's truth and request log."""
     sites, data = root / "sites", root / "data"
     sites.mkdir(parents=True, exist_ok=True)
     sim.write_profiles(sites)
@@ -165,7 +166,7 @@ def kill_and_resume(
         except AssertionError:
             kill_session(proc.pid)
             raise
-        time.sleep(rng.uniform(0, 3))
+        time.sleep(rng.uniform(0, max_wait))
         if proc.poll() is not None:
             case.notes.append(f"a crawl ended before its kill (exit {proc.returncode})")
             finished = proc.returncode

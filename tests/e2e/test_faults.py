@@ -31,7 +31,7 @@ def test_crawl_killed_late_with_jobdir_resumes_with_nothing_lost(tmp_path, how):
     # before the fix, the resumed crawl filtered its start URL and ended at once
     with running_simulator(articles_per_portal=240) as sim:
         site = sim.portals[2].id
-        case = kill_and_resume(sim, site, tmp_path, 1, True, random.Random(3), how, 210)
+        case = kill_and_resume(sim, site, tmp_path, 1, True, random.Random(3), how, 200, 0.5)
     check(case)
 
 
