@@ -106,11 +106,6 @@ class WarcWriter:
         self.failed: OSError | None = None
 
     # -- file lifecycle -------------------------------------------------------------------
-    @property
-    def current_file(self) -> Path | None:
-        """Final path of the file being written (without ``.open``), or None."""
-        return self._path
-
     def _open(self) -> None:
         stamp = self._now().strftime("%Y%m%d%H%M%S%f")
         name = f"{self.prefix}-{stamp}-{self._serial:05d}-{self._host}-{os.getpid()}.warc.gz"
@@ -247,7 +242,7 @@ class WarcWriter:
     ) -> object:
         extra = {"WARC-Concurrent-To": concurrent_to} if concurrent_to else {}
         return build_record(
-            self._warc,  # type: ignore[arg-type]
+            self._warc,
             "request",
             request.url,
             record_id=self._make_id(),
@@ -264,7 +259,7 @@ class WarcWriter:
             date = warc_date(self._now())
             extra = {"WARC-IP-Address": response.ip_address} if response.ip_address else {}
             record = build_record(
-                self._warc,  # type: ignore[arg-type]
+                self._warc,
                 "response",
                 response.url,
                 record_id=self._make_id(),
@@ -307,7 +302,7 @@ class WarcWriter:
             if response.ip_address:
                 extra["WARC-IP-Address"] = response.ip_address
             record = build_record(
-                self._warc,  # type: ignore[arg-type]
+                self._warc,
                 "revisit",
                 response.url,
                 record_id=self._make_id(),

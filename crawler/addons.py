@@ -45,6 +45,8 @@ class DistributedAddon:
     def update_settings(self, settings: BaseSettings) -> None:
         if not settings.get("REDIS_URL"):
             raise NotConfigured
+        from crawler.extensions.distributed import DistributedIdle
+
         run = settings.get("CRAWL_RUN") or datetime.now(UTC).strftime("%Y%m%d")
         # scrapy-redis's scheduler with leases: a killed worker's requests come back
         settings.set("SCHEDULER", "crawler.scheduler.LeasedScheduler", priority="addon")
@@ -52,9 +54,7 @@ class DistributedAddon:
         settings.set("SCHEDULER_PERSIST", True, priority="addon")
         settings.set("SCHEDULER_QUEUE_KEY", f"countynews:%(spider)s:{run}:requests", "addon")
         settings.set("SCHEDULER_DUPEFILTER_KEY", f"countynews:%(spider)s:{run}:dupefilter", "addon")
-        settings.set_in_component_priority_dict(
-            "EXTENSIONS", "crawler.extensions.distributed.DistributedIdle", 100
-        )
+        settings.set_in_component_priority_dict("EXTENSIONS", DistributedIdle, 100)
         from crawler.middlewares.lease import (
             LEASE_DOWNLOADER_PRIORITY,
             LEASE_SPIDER_PRIORITY,

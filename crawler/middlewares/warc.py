@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import socket
 from http import HTTPStatus
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
@@ -20,6 +19,7 @@ from scrapy.utils.defer import _schedule_coro
 from twisted.internet.error import ConnectionRefusedError as TxConnectionRefused
 
 from archive import HttpRequestData, HttpResponseData, WarcWriter, recover
+from archive.cdxj import merge_index, unindexed
 from archive.writer import WarcWriteError
 from crawler import __version__
 from crawler.settings import data_dir, warc_dir
@@ -69,48 +69,6 @@ INFO_SETTINGS = (
     "DOWNLOAD_DELAY", "AUTOTHROTTLE_ENABLED", "AUTOTHROTTLE_TARGET_CONCURRENCY",
     "CONCURRENT_REQUESTS_PER_DOMAIN", "RETRY_TIMES", "DOWNLOAD_TIMEOUT", "JOBDIR",
 )  # fmt: skip
-
-
-def unindexed(directory: str, index_path: str) -> list[Path]:
-    """Closed WARCs of ``directory`` that have no part in the index yet: those repaired when a
-    crawl started (left ``.open`` by a killed one) and those of crawls killed before indexing."""
-    parts = Path(index_path).parent / "indexes"
-    return [
-        warc
-        for warc in sorted(Path(directory).glob("*.warc.gz"))
-        if not (parts / f"{warc.name}.cdxj").exists()
-    ]
-
-
-def update_index(warc_files: list[Any], index_path: str) -> int:
-    """Index this crawl's WARC files (one ``indexes/<warc>.cdxj`` each) and merge every such
-    part into ``index.cdxj``, under a lock so concurrent crawls of one DATA_DIR don't clash."""
-    import fcntl
-    import heapq
-    import os
-    from pathlib import Path
-
-    from archive.cdxj import write_cdxj
-
-    index = Path(index_path)
-    parts_dir = index.parent / "indexes"
-    parts_dir.mkdir(parents=True, exist_ok=True)
-    for warc in warc_files:
-        write_cdxj([warc], parts_dir / f"{Path(warc).name}.cdxj")
-    with open(index.with_name(index.name + ".lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        parts = [p.open(encoding="utf-8") for p in sorted(parts_dir.glob("*.cdxj"))]
-        tmp = index.with_name(f"{index.name}.{os.getpid()}.tmp")
-        count = 0
-        with tmp.open("w", encoding="utf-8") as out:
-            for line in heapq.merge(*parts):
-                if line.strip() and not line.startswith("!"):
-                    out.write(line)
-                    count += 1
-        for part in parts:
-            part.close()
-        os.replace(tmp, index)
-    return count
 
 
 class WarcCaptureMiddleware:
@@ -185,7 +143,7 @@ class WarcCaptureMiddleware:
         if self.index_path:
             try:
                 files = [*self.writer_files, *unindexed(self.directory, self.index_path)]
-                lines = update_index(sorted(set(files)), self.index_path)
+                lines = merge_index(sorted(set(files)), self.index_path)
             except Exception as exc:  # the index can be rebuilt; the WARCs are what matter
                 logger.error("Could not update the CDXJ index %s: %r", self.index_path, exc)
             else:
