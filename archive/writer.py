@@ -222,7 +222,7 @@ class WarcWriter:
 
     @staticmethod
     def _record_id(record: object) -> str:
-        return record.rec_headers.get_header("WARC-Record-ID")  # type: ignore[attr-defined, no-any-return]
+        return record.rec_headers.get_header("WARC-Record-ID")  # type: ignore[attr-defined]
 
     def close(self) -> None:
         """Close (fsync and rename) the current file. The writer may be used again after, unless

@@ -56,7 +56,7 @@ def worker_id() -> str:
     return f"{host}.{os.getpid()}.{uuid.uuid4().hex[:6]}"
 
 
-class LeasedScheduler(Scheduler):  # type: ignore[misc]
+class LeasedScheduler(Scheduler):
     """scrapy-redis ``Scheduler`` whose pops are leases (needs its default ``PriorityQueue``).
 
     Settings: scrapy-redis's, plus ``DISTRIBUTED_LEASE_TTL`` (seconds a dead worker's requests

@@ -43,6 +43,8 @@ class RetryAfterMiddleware(RetryMiddleware):
     Stats: Scrapy's ``retry/*``, ``retry/after/waited``, ``retry/after/too_long`` (the answer
     stands: ``fetch/failed/http_429`` or ``_503``)."""
 
+    max_wait = 120.0
+
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Any:
         mw = super().from_crawler(crawler)
