@@ -33,6 +33,8 @@ def test_crawl_killed_late_with_jobdir_resumes_with_nothing_lost(tmp_path, how):
         site = sim.portals[2].id
         case = kill_and_resume(sim, site, tmp_path, 1, True, random.Random(3), how, 200, 0.5)
     check(case)
+    log = (tmp_path / "crawl.log").read_text()
+    assert "did not run" not in log  # the killed crawl's one line says it stopped early
 
 
 @pytest.mark.parametrize("jobdir", [True, False], ids=["jobdir", "no-jobdir"])
