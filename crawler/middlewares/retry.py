@@ -3,14 +3,15 @@ answers up to ``RETRY_AFTER_MAX`` seconds; a longer wait gives the request up (c
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.utils.asyncio import is_asyncio_available
 from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet import reactor, task
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -18,6 +19,17 @@ if TYPE_CHECKING:
     from scrapy.http import Response
 
 logger = logging.getLogger(__name__)
+
+
+async def sleep(seconds: float) -> None:
+    """Wait without blocking the crawl, on asyncio when Scrapy runs on it, else on Twisted's
+    reactor (imported here: importing it at module level would install one)."""
+    if is_asyncio_available():
+        await asyncio.sleep(seconds)
+        return
+    from twisted.internet import reactor, task
+
+    await maybe_deferred_to_future(task.deferLater(reactor, seconds, lambda: None))
 
 
 def retry_after(value: bytes | str | None, now: datetime | None = None) -> float | None:
@@ -78,5 +90,5 @@ class RetryAfterMiddleware(RetryMiddleware):
         if retry is None:
             return response
         self._inc("retry/after/waited")
-        await maybe_deferred_to_future(task.deferLater(reactor, wait, lambda: None))
+        await sleep(wait)
         return retry
