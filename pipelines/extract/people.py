@@ -11,6 +11,7 @@ from .labels import (
     ANY_LABEL,
     AUTHOR_LABELS,
     EDITOR_LABELS,
+    EDITOR_LINE,
     REVIEW_LABELS,
     SOURCE_LABELS,
     plain,
@@ -55,6 +56,7 @@ _NOT_NAMES = re.compile(
     r"整合|编译|供图|制图|实习"
 )
 _INFO_WIDE = 60
+_EDITOR_RUN = 2
 _NAMES_LINE = re.compile(
     r"^(?:[\u4e00-\u9fff·]{2,4}|[A-Za-z][\w.]{1,20})(?:[ 、,，][\u4e00-\u9fff·]{2,4})*$"
 )
@@ -162,16 +164,18 @@ def byline_author(
         if found:
             return " ".join(found)
     if body and (match := _PAREN_NAMES.search(plain(body[-1]))):
-        names = match.group(1).split()
-        if not _NOT_NAMES.search(match.group(1)) and all(2 <= len(n) <= 3 for n in names):
+        # a role word before the names is no name: （评论员 罗博 萧海川）
+        names = [n for n in match.group(1).split() if not _ROLE_WORDS.fullmatch(n)]
+        if names and not _NOT_NAMES.search(match.group(1)) and all(2 <= len(n) <= 3 for n in names):
             return " ".join(names)
     return None
 
 
-def extract_author(doc: Doc, selector: str | None = None) -> str | None:
+def extract_author(doc: Doc, selector: str | None = None, editor: str | None = None) -> str | None:
     """Author names. Order of trust: profile selector > info line (作者/记者/通讯员/文/图/撰稿)
     > a byline at the top or bottom of the body > a 作者/执笔 line elsewhere on the page > the
-    ``author`` meta tag (when it is not a site name).
+    ``author`` meta tag (when it is not a site name, nor the ``editor`` the page names: CMSs
+    fill it with the user who posted the article).
     """
     if selector:
         return clean_names(_selected(doc, selector, _AUTHOR_LABEL))
@@ -182,7 +186,10 @@ def extract_author(doc: Doc, selector: str | None = None) -> str | None:
         return value
     if value := clean_names(_find(_short_lines(doc) + doc.body[-3:], _WRITER_LABEL)):
         return value
-    return meta_author(doc)
+    value = meta_author(doc)
+    if value and editor and set(value.split()) <= set(editor.split()):
+        return None
+    return value
 
 
 def meta_author(doc: Doc) -> str | None:
@@ -219,5 +226,24 @@ def extract_editor(doc: Doc, selector: str | None = None) -> str | None:
     """
     if selector:
         return clean_names(_selected(doc, selector, _EDITOR_LABEL))
-    value = _find(doc.info, _EDITOR_LABEL) or _find(_short_lines(doc), _EDITOR_LABEL)
+    value = _find(doc.info, _EDITOR_LABEL) or _editor_block(_short_lines(doc))
     return clean_names(value) or clean_names(doc.meta.get("editor"))
+
+
+def _editor_block(lines: list[str]) -> str | None:
+    """The names of the first editor credit among ``lines``, with those of the editor lines
+    right under it (``编辑|禤志杰`` then ``责编|陈梦莹``: both are the article's editors)."""
+    value = _find(lines, _EDITOR_LABEL)
+    if value is None:
+        return None
+    flat = [plain(line) for line in lines]
+    first = next((i for i, line in enumerate(flat) if value in line), None)
+    if first is None or _value(flat[first], _EDITOR_LABEL) != value:
+        return value
+    names = [value]
+    for line in flat[first + 1 : first + 1 + _EDITOR_RUN]:
+        more = _value(line, _EDITOR_LABEL) if EDITOR_LINE.match(line) else None
+        if more is None:
+            break  # a review role (审核：…) or the text: the credit is over
+        names.append(more)
+    return " ".join(names)

@@ -227,7 +227,8 @@ def test_parse_date(text, iso):
     [
         ("<div>来源：[ 人民网 ]\ue5c2</div><p>（ 责任编辑：魏喆 ）</p>", "人民网", "魏喆"),
         ("<div>来源于：东区办事处</div><p>责任编辑：龙慧</p>", "东区办事处", "龙慧"),
-        ("<p>编辑|禤志杰</p><p>责编|陈梦莹</p>", None, "禤志杰"),
+        # both names are editors (责编 = 责任编辑)
+        ("<p>编辑|禤志杰</p><p>责编|陈梦莹</p>", None, "禤志杰 陈梦莹"),
         ("<p>医技药剂党支部供稿 摄影/张艳 编辑/苏芳</p>", None, "苏芳"),
         ("<p>（松花江网编辑 孙桂芳）</p>", None, "孙桂芳"),
         ("<p>【纠错】 责任编辑：</p><p>焦鹏</p>", None, "焦鹏"),
@@ -245,3 +246,29 @@ def test_writer_line_away_from_title():
     doc = page("<h1>标题标题标题</h1><p>调查报告正文。 执笔人：闵乐夫 赵兰波 刘韬</p>")
     doc.body = ["调查报告正文。 执笔人：闵乐夫 赵兰波 刘韬"]
     assert extract_author(doc) == "闵乐夫 赵兰波 刘韬"
+
+
+def test_editor_credit_on_adjacent_lines():
+    doc = page(
+        "<h1>倾其所有、尽其所能</h1><p>正文很长很长的一段话，这里是正文。</p>"
+        "<p>编辑|禤志杰</p><p>责编|陈梦莹</p><p>审核|李四</p>",
+        "<title>倾其所有、尽其所能</title>",
+    )
+    assert extract_editor(doc) == "禤志杰 陈梦莹"
+
+
+def test_meta_author_naming_the_editor_is_not_the_author():
+    doc = page(
+        "<h1>倾其所有、尽其所能</h1><p>正文很长很长的一段话，这里是正文。</p><p>编辑:李楠</p>",
+        '<meta name="author" content="李楠"><title>倾其所有、尽其所能</title>',
+    )
+    doc.body = ["正文很长很长的一段话，这里是正文。"]
+    editor = extract_editor(doc)
+    assert editor == "李楠"
+    assert extract_author(doc) == "李楠"  # without the editor, the meta tag is taken
+    assert extract_author(doc, editor=editor) is None
+
+
+def test_role_word_before_closing_names_is_dropped():
+    body = ["正文。", "正是有了英勇的你们，才有这座英雄的城！（评论员 罗博 萧海川）"]
+    assert byline_author(body) == "罗博 萧海川"
