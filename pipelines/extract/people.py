@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from .chrome import COMMENT, SHARE
 from .dates import DATE_RE
 from .document import Doc, clean_space, select_text
 from .labels import (
@@ -35,7 +36,13 @@ _STOP = re.compile(
     rf"(?:{ANY_LABEL})\s*[:：]|(?:{REVIEW_LABELS})\s+(?=\S)"
     r"|浏览|点击数|阅读数|阅读量|字号|【|\[|[)）】\]|｜]|\s[/|](?:\s|$)"
     r"|(?<!\d)(?:19|20)\d{2}\s*[年\-/.]"
+    # a keyword or summary box after the credits: 关键字：…
+    r"|(?:关键字|关键词|标签|摘要|tags?)\s*[:：]",
+    re.IGNORECASE,
 )
+# page chrome printed after a value on the same line (网友评论 (0), 发表评论, 手机看…, 打印)
+_VALUE_CHROME = re.compile(rf"{COMMENT.pattern}|{SHARE.pattern}|手机(?:看|版|访问|阅读)|打印|关闭")
+_WORD = re.compile(r"\w")
 # 来源 values end where a colon-less byline starts: "来源: 枣庄日报 记者 林峰"
 _SOURCE_STOP = re.compile(r"\s(?=(?:本报|特约)?(?:记者|通讯员|作者)\s|文\s*/|图\s*/)")
 _ROLE_WORDS = re.compile(
@@ -53,7 +60,7 @@ _NAME_TAIL = re.compile(r"(?:摄影|摄|/?文|/?图)$")
 _PAREN_NAMES = re.compile(r"[（(]\s*((?:[\u4e00-\u9fff]{2,3}\s*){1,4})[）)]$")
 _NOT_NAMES = re.compile(
     r"新华社|记者|报道|编辑|来源|摄影|综合|图片|视频|本报|本网|了解|获悉|采访|发现|看到|近日|日前|"
-    r"整合|编译|供图|制图|实习"
+    r"整合|编译|供图|制图|实习|星期|礼拜"
 )
 _INFO_WIDE = 60
 _EDITOR_RUN = 2
@@ -81,8 +88,10 @@ def _values(line: str, label: re.Pattern[str]) -> Iterator[str]:
         value = rest[: stop.start()] if stop else rest
         if label is _SOURCE_LABEL and (cut := _SOURCE_STOP.search(value)):
             value = value[: cut.start()]
+        if cut := _VALUE_CHROME.search(value):
+            value = value[: cut.start()]
         value = clean_space(_PRIVATE_USE.sub("", value)).strip(" :：|-–—,，。;；")
-        if value and not DATE_RE.match(value):
+        if _WORD.search(value) and not DATE_RE.match(value):
             yield value
 
 
@@ -132,7 +141,7 @@ def _names_after(text: str) -> list[str]:
         if _BYLINE_ROLE.fullmatch(token) or token in ("通讯员", "实习生", "文", "图", "摄影", "发"):
             continue
         token = _NAME_TAIL.sub("", token)
-        if not _NAME.match(token) or _NOT_NAMES.search(token):
+        if not _NAME.match(token) or _NOT_NAMES.search(token) or _VALUE_CHROME.search(token):
             break
         names.append(token)
     return names
