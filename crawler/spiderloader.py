@@ -7,6 +7,7 @@ class (it still receives the profile). A profile that does not validate is not l
 
 from __future__ import annotations
 
+import builtins
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -67,18 +68,18 @@ class SitesSpiderLoader(SpiderLoader):
             raise KeyError(f"Site profile refused: {self.errors[spider_name]}")
         return super().load(spider_name)
 
-    def list(self) -> list[str]:
+    def list(self) -> builtins.list[str]:
         # the bare PortalSpider base class has no name and is never listed
         return sorted(name for name in self._spiders if name)
 
-    def refusal(self, names: list[str]) -> ProfileError | None:
+    def refusal(self, names: builtins.list[str]) -> ProfileError | None:
         """The refusal that stops a run of ``names``: an unusable SITES_DIR or a named profile."""
         for key in ("(SITES_DIR)", *names):
             if key in self.errors:
                 return self.errors[key]
         return None
 
-    def find_by_request(self, request: Request) -> list[str]:
+    def find_by_request(self, request: Request) -> builtins.list[str]:
         return [
             name
             for name, profile in self.profiles.items()

@@ -9,10 +9,12 @@ share one writer thread, so SQLite sees one writer.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from scrapy import signals
+from sqlalchemy import select
 
+from crawler.db.models import CaptureRow
 from crawler.db.session import open_database
 from crawler.settings import database_url
 from model.profiles import read_profiles
@@ -46,6 +48,7 @@ class Database:
             entry = self._open[url] = _Open(factory, writer)
         entry.users += 1
         self._entry: _Open | None = entry
+        self._known: dict[str, dict[str, dict[str, Any]]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Database:
@@ -71,6 +74,23 @@ class Database:
         """The dedup-and-store thread."""
         assert self._entry is not None, "the database is closed"
         return self._entry.writer
+
+    def known_captures(self, site: str) -> dict[str, dict[str, Any]]:
+        """The stored article captures of ``site`` (URL -> etag, last_modified, fetched), read
+        once: what a refresh sends conditional GETs for."""
+        if site not in self._known:
+            query = select(CaptureRow).where(
+                CaptureRow.site == site,
+                CaptureRow.article_id.is_not(None),
+                CaptureRow.status == 200,
+            )
+            with self.factory() as session:
+                self._known[site] = {
+                    row.url: {"etag": row.etag, "last_modified": row.last_modified,
+                              "fetched": row.fetched}
+                    for row in session.scalars(query)
+                }  # fmt: skip
+        return self._known[site]
 
     def close(self) -> None:
         """Drain the writer and close, once the last crawler of this process using it stops."""

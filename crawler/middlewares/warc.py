@@ -18,6 +18,7 @@ from scrapy.exceptions import IgnoreRequest
 from twisted.internet.error import ConnectionRefusedError as TxConnectionRefused
 
 from archive import HttpRequestData, HttpResponseData, WarcWriter, recover
+from archive.cdxj import merge_index
 from crawler import __version__
 from crawler.settings import data_dir, warc_dir
 
@@ -65,37 +66,6 @@ INFO_SETTINGS = (
     "DOWNLOAD_DELAY", "AUTOTHROTTLE_ENABLED", "AUTOTHROTTLE_TARGET_CONCURRENCY",
     "CONCURRENT_REQUESTS_PER_DOMAIN", "RETRY_TIMES", "DOWNLOAD_TIMEOUT", "JOBDIR",
 )  # fmt: skip
-
-
-def update_index(warc_files: list[Any], index_path: str) -> int:
-    """Index this crawl's WARC files (one ``indexes/<warc>.cdxj`` each) and merge every such
-    part into ``index.cdxj``, under a lock so concurrent crawls of one DATA_DIR don't clash."""
-    import fcntl
-    import heapq
-    import os
-    from pathlib import Path
-
-    from archive.cdxj import write_cdxj
-
-    index = Path(index_path)
-    parts_dir = index.parent / "indexes"
-    parts_dir.mkdir(parents=True, exist_ok=True)
-    for warc in warc_files:
-        write_cdxj([warc], parts_dir / f"{Path(warc).name}.cdxj")
-    with open(index.with_name(index.name + ".lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        parts = [p.open(encoding="utf-8") for p in sorted(parts_dir.glob("*.cdxj"))]
-        tmp = index.with_name(f"{index.name}.{os.getpid()}.tmp")
-        count = 0
-        with tmp.open("w", encoding="utf-8") as out:
-            for line in heapq.merge(*parts):
-                if line.strip() and not line.startswith("!"):
-                    out.write(line)
-                    count += 1
-        for part in parts:
-            part.close()
-        os.replace(tmp, index)
-    return count
 
 
 class WarcCaptureMiddleware:
@@ -155,7 +125,7 @@ class WarcCaptureMiddleware:
         self.writer = None
         if self.index_path:
             try:
-                lines = update_index(self.writer_files, self.index_path)
+                lines = merge_index(self.writer_files, self.index_path)
             except Exception as exc:  # the index can be rebuilt; the WARCs are what matter
                 logger.error("Could not update the CDXJ index %s: %r", self.index_path, exc)
             else:

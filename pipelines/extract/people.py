@@ -172,10 +172,10 @@ def byline_author(
             found.extend(name for name in _names_after(rest) if name not in found)
         if found:
             return " ".join(found)
-    if body and (match := _PAREN_NAMES.search(plain(body[-1]))):
+    if body and (paren := _PAREN_NAMES.search(plain(body[-1]))):
         # a role word before the names is no name: （评论员 罗博 萧海川）
-        names = [n for n in match.group(1).split() if not _ROLE_WORDS.fullmatch(n)]
-        if names and not _NOT_NAMES.search(match.group(1)) and all(2 <= len(n) <= 3 for n in names):
+        names = [n for n in paren.group(1).split() if not _ROLE_WORDS.fullmatch(n)]
+        if names and not _NOT_NAMES.search(paren.group(1)) and all(2 <= len(n) <= 3 for n in names):
             return " ".join(names)
     return None
 
