@@ -18,7 +18,7 @@ from scrapy.exceptions import IgnoreRequest
 from twisted.internet.error import ConnectionRefusedError as TxConnectionRefused
 
 from archive import HttpRequestData, HttpResponseData, WarcWriter, recover
-from archive.cdxj import merge_index
+from archive.cdxj import merge_index, unindexed
 from crawler import __version__
 from crawler.settings import data_dir, warc_dir
 
@@ -98,6 +98,7 @@ class WarcCaptureMiddleware:
         return mw
 
     def spider_opened(self) -> None:
+        # indexed with this crawl's own files when it closes (``unindexed``)
         for path in recover(self.directory):
             logger.warning("Repaired WARC left open by an interrupted crawl: %s", path)
         spider = self.crawler.spider
@@ -125,7 +126,8 @@ class WarcCaptureMiddleware:
         self.writer = None
         if self.index_path:
             try:
-                lines = merge_index(self.writer_files, self.index_path)
+                files = [*self.writer_files, *unindexed(self.directory, self.index_path)]
+                lines = merge_index(sorted(set(files)), self.index_path)
             except Exception as exc:  # the index can be rebuilt; the WARCs are what matter
                 logger.error("Could not update the CDXJ index %s: %r", self.index_path, exc)
             else:
