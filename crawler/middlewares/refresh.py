@@ -11,10 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy import Request
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
-from sqlalchemy import select
 
-from crawler.db.models import CaptureRow
-from crawler.db.session import open_database
 from crawler.settings import database_url
 
 if TYPE_CHECKING:
@@ -51,6 +48,11 @@ def known_captures(crawler: Crawler) -> dict[str, dict[str, Any]]:
     """The stored article captures of the spider's site: URL -> validators and capture date."""
     cache = crawler.__dict__.setdefault("_countynews_known", {})
     if "captures" not in cache:
+        from sqlalchemy import select
+
+        from crawler.db.models import CaptureRow
+        from crawler.db.session import open_database
+
         factory = open_database(database_url(crawler.settings))
         site = getattr(crawler.spider, "name", "")
         with factory() as session:
