@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import time
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
@@ -103,7 +104,8 @@ class WarcCaptureMiddleware:
 
     Settings: ``WARC_ENABLED``, ``WARC_DIR`` (default ``<DATA_DIR>/warc``), ``WARC_PREFIX``,
     ``WARC_MAX_SIZE``, ``WARC_CDXJ`` (rebuild ``<DATA_DIR>/index.cdxj`` when the crawl closes). Stats: ``warc/records``, ``warc/bytes``, ``warc/revisit``,
-    ``warc/request_only``.
+    ``warc/request_only``, ``warc/seconds`` (time spent building and writing records, on the
+    reactor thread: ``bench.crawl`` reports it as a share of the crawl).
     """
 
     def __init__(self, crawler: Crawler, directory: str, prefix: str, max_size: int) -> None:
@@ -161,13 +163,14 @@ class WarcCaptureMiddleware:
             else:
                 logger.info("CDXJ index %s: %d captures", self.index_path, lines)
 
-    def _count(self, key: str, value: int = 1) -> None:
+    def _count(self, key: str, value: float = 1) -> None:
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(key, value)
 
     def process_response(self, request: Request, response: Response) -> Response:
         if self.writer is None or "cached" in response.flags:
             return response
+        started = time.perf_counter()
         req, resp = request_data(request), response_data(response)
         if response.status == HTTPStatus.NOT_MODIFIED and "refresh_of" in request.meta:
             known = request.meta["refresh_of"]
@@ -186,12 +189,15 @@ class WarcCaptureMiddleware:
         }
         self._count("warc/records", 2)
         self._count("warc/bytes", ref.length)
+        self._count("warc/seconds", time.perf_counter() - started)
         return response
 
     def process_exception(self, request: Request, exception: Exception) -> None:
         if self.writer is None or isinstance(exception, IgnoreRequest):
             return
+        started = time.perf_counter()
         self.writer.write_request_only(request_data(request))
         self._count("warc/request_only")
+        self._count("warc/seconds", time.perf_counter() - started)
         if not isinstance(exception, TxConnectionRefused):
             logger.debug("Fetch failed, request archived: %s (%r)", request.url, exception)

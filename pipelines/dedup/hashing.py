@@ -20,7 +20,6 @@ import unicodedata
 from collections.abc import Iterable
 
 import numpy as np
-from datasketch import MinHash
 
 __all__ = [
     "BANDS",
@@ -68,6 +67,8 @@ def minhash(text: str, num_perm: int = NUM_PERM, seed: int = SEED, k: int = SHIN
     """datasketch MinHash of :func:`shingles` as plain ints (picklable, storable, stable across
     processes: SHA-1 based hashing, permutations from ``seed``). An empty text gives the
     all-max signature, which matches nothing but another empty text."""
+    from datasketch import MinHash  # with scipy: a second to import, needed in workers only
+
     sketch = MinHash(num_perm=num_perm, seed=seed)
     grams = shingles(text, k)
     if grams:
