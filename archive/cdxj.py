@@ -6,6 +6,8 @@ with ``archive.reader`` (which skips bad records), so one broken file never lose
 
 from __future__ import annotations
 
+import fcntl
+import heapq
 import io
 import json
 import logging
@@ -14,7 +16,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import surt
-from cdxj_indexer.main import CDXJIndexer
 from warcio.timeutils import iso_date_to_timestamp
 
 from archive.reader import ReadStats, iter_captures, iter_files
@@ -47,6 +48,10 @@ def _fallback_lines(path: Path) -> list[str]:
 
 def index_lines(path: str | os.PathLike[str]) -> list[str]:
     """Unsorted CDXJ lines of one WARC file."""
+    # imported here: cdxj_indexer pulls pyamf and pkg_resources (0.2 s), and a crawl indexes
+    # only when it closes
+    from cdxj_indexer.main import CDXJIndexer
+
     out = io.StringIO()
     try:
         CDXJIndexer(out, [str(path)]).process_all()
@@ -74,3 +79,32 @@ def write_cdxj(
     tmp.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     os.replace(tmp, out)
     return len(lines)
+
+
+def merge_index(
+    warc_files: Iterable[str | os.PathLike[str]], index_path: str | os.PathLike[str]
+) -> int:
+    """Index ``warc_files`` (one ``indexes/<warc>.cdxj`` part each, beside ``index_path``) and
+    merge every part there into ``index_path``, under a lock so that concurrent crawls of one
+    data folder don't clash. Returns the number of lines in the merged index."""
+    index = Path(index_path)
+    parts_dir = index.parent / "indexes"
+    parts_dir.mkdir(parents=True, exist_ok=True)
+    for warc in warc_files:
+        write_cdxj([warc], parts_dir / f"{Path(warc).name}.cdxj")
+    with open(index.with_name(index.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        parts = [p.open(encoding="utf-8") for p in sorted(parts_dir.glob("*.cdxj"))]
+        tmp = index.with_name(f"{index.name}.{os.getpid()}.tmp")
+        count = 0
+        try:
+            with tmp.open("w", encoding="utf-8") as out:
+                for line in heapq.merge(*parts):
+                    if line.strip() and not line.startswith("!"):
+                        out.write(line)
+                        count += 1
+        finally:
+            for part in parts:
+                part.close()
+        os.replace(tmp, index)
+    return count

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 try:  # optional: Content-Encoding: br
-    import brotli  # type: ignore[import-untyped]
+    import brotli
 except ImportError:  # pragma: no cover - depends on the environment
     brotli = None
 

@@ -200,7 +200,7 @@ def _iter_fast(path: Path, buf: Buffer) -> Generator[tuple[RawRecord, int, int],
                     return pending[1]
                 yield pending[0], pending[1], offset - pending[1]
             headers = record.headers
-            lines = [headers.status_line_bytes]
+            lines = [headers.status_line_bytes or b""]
             lines += [key + b": " + value for key, value in headers.items_bytes()]
             head = b"\r\n".join(lines)
             length = record.content_length

@@ -96,11 +96,6 @@ class WarcWriter:
         self.files: list[Path] = []
 
     # -- file lifecycle -------------------------------------------------------------------
-    @property
-    def current_file(self) -> Path | None:
-        """Final path of the file being written (without ``.open``), or None."""
-        return self._path
-
     def _open(self) -> None:
         stamp = self._now().strftime("%Y%m%d%H%M%S%f")
         name = f"{self.prefix}-{stamp}-{self._serial:05d}-{self._host}-{os.getpid()}.warc.gz"
@@ -178,7 +173,7 @@ class WarcWriter:
     ) -> object:
         extra = {"WARC-Concurrent-To": concurrent_to} if concurrent_to else {}
         return build_record(
-            self._warc,  # type: ignore[arg-type]
+            self._warc,
             "request",
             request.url,
             record_id=self._make_id(),
@@ -195,7 +190,7 @@ class WarcWriter:
             date = warc_date(self._now())
             extra = {"WARC-IP-Address": response.ip_address} if response.ip_address else {}
             record = build_record(
-                self._warc,  # type: ignore[arg-type]
+                self._warc,
                 "response",
                 response.url,
                 record_id=self._make_id(),
@@ -239,7 +234,7 @@ class WarcWriter:
             if response.ip_address:
                 extra["WARC-IP-Address"] = response.ip_address
             record = build_record(
-                self._warc,  # type: ignore[arg-type]
+                self._warc,
                 "revisit",
                 response.url,
                 record_id=self._make_id(),

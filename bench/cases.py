@@ -170,6 +170,15 @@ def heldout_cases() -> list[Case]:
     return cases
 
 
+def heldout_split(kind: str) -> list[Case]:
+    """The held-out pages of one kind: ``simplified`` or ``traditional`` (the script the page
+    serves, label ``script``), or ``finance`` (label ``finance``)."""
+    cases = heldout_cases()
+    if kind == "finance":
+        return [c for c in cases if c.truth.get("finance")]
+    return [c for c in cases if c.truth.get("script") == kind]
+
+
 # ---- simulator and fuzzed templates ---------------------------------------------------------
 
 

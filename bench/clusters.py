@@ -35,7 +35,7 @@ from pipelines.store import store
 from tests.simulator import Simulator
 
 FETCHED_START = datetime(2026, 1, 1, tzinfo=UTC)
-TARGET = 0.95  # DESIGN.md: near-duplicate cluster precision and recall
+TARGET = 0.95  # the product's bar for near-duplicate cluster precision and recall
 
 
 @dataclass

@@ -44,15 +44,15 @@ class DistributedAddon:
     def update_settings(self, settings: BaseSettings) -> None:
         if not settings.get("REDIS_URL"):
             raise NotConfigured
+        from crawler.extensions.distributed import DistributedIdle
+
         run = settings.get("CRAWL_RUN") or datetime.now(UTC).strftime("%Y%m%d")
         settings.set("SCHEDULER", "scrapy_redis.scheduler.Scheduler", priority="addon")
         settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter", priority="addon")
         settings.set("SCHEDULER_PERSIST", True, priority="addon")
         settings.set("SCHEDULER_QUEUE_KEY", f"countynews:%(spider)s:{run}:requests", "addon")
         settings.set("SCHEDULER_DUPEFILTER_KEY", f"countynews:%(spider)s:{run}:dupefilter", "addon")
-        settings.set_in_component_priority_dict(
-            "EXTENSIONS", "crawler.extensions.distributed.DistributedIdle", 100
-        )
+        settings.set_in_component_priority_dict("EXTENSIONS", DistributedIdle, 100)
         quiet_scrapy_redis()
 
 

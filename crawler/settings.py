@@ -1,7 +1,7 @@
 """Project settings, grouped by concern. The only module that reads environment variables.
 
 Every setting below can be given as ``-s NAME=value`` or as an environment variable of the
-same name (DESIGN.md). Paths derived from ``DATA_DIR`` are resolved at use time by
+same name (README "Settings"). Paths derived from ``DATA_DIR`` are resolved at use time by
 :func:`data_dir`, :func:`warc_dir` and :func:`database_url`, so ``-s DATA_DIR=x`` moves them.
 """
 

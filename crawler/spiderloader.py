@@ -7,6 +7,7 @@ class (it still receives the profile). Profiles are read when first needed. A pr
 
 from __future__ import annotations
 
+import builtins
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -114,7 +115,7 @@ class SitesSpiderLoader(SpiderLoader):
             raise KeyError(f"Site profile refused: {found}")
         return super().load(spider_name)
 
-    def list(self) -> list[str]:
+    def list(self) -> builtins.list[str]:
         self._read_all()
         # the bare PortalSpider base class has no name and is never listed
         return sorted(name for name in self._spiders if name)
@@ -123,7 +124,7 @@ class SitesSpiderLoader(SpiderLoader):
         """True when ``name`` is a site (a valid profile) or a hand-written spider."""
         return isinstance(self._get(name), SiteProfile) or name in self._python
 
-    def refusal(self, names: list[str]) -> ProfileError | None:
+    def refusal(self, names: builtins.list[str]) -> ProfileError | None:
         """The refusal that stops a run of ``names``: an unusable SITES_DIR or a named profile."""
         if not self.sites_dir.is_dir():
             return self.errors["(SITES_DIR)"]
@@ -133,7 +134,7 @@ class SitesSpiderLoader(SpiderLoader):
                 return found
         return None
 
-    def find_by_request(self, request: Request) -> list[str]:
+    def find_by_request(self, request: Request) -> builtins.list[str]:
         return [
             name
             for name, profile in self.profiles.items()

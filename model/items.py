@@ -73,7 +73,7 @@ class Skip:
 
 @dataclass(slots=True)
 class Article:
-    """An article, field by field as exported (DESIGN.md "Exported article").
+    """An article, field by field as exported (README "Data").
 
     | field | meaning |
     | --- | --- |
@@ -121,7 +121,7 @@ class Article:
     capture: dict[str, Any] | None = None
 
     def export(self) -> dict[str, Any]:
-        """The exported record: DESIGN.md's fields, in DESIGN.md's order."""
+        """The exported record: ``EXPORT_FIELDS``, in that order."""
         data = asdict(self)
         return {name: data[name] for name in EXPORT_FIELDS}
 

@@ -1,4 +1,4 @@
-"""Site profiles: one YAML file per portal (DESIGN.md "Site profiles"), validated on load.
+"""Site profiles: one YAML file per portal (README "Site profiles"), validated on load.
 
 A profile that does not validate raises ``ProfileError(file, field, reason)``; nothing is
 crawled. No Scrapy import here: the spider loader, replay and the extract command share it.
@@ -122,7 +122,7 @@ class Selectors:
 
 @dataclass(frozen=True)
 class SiteProfile:
-    """One portal, as its YAML file describes it (DESIGN.md schema)."""
+    """One portal, as its YAML file describes it (README "Site profiles" lists the fields)."""
 
     id: str
     name: str
@@ -165,8 +165,8 @@ class SiteProfile:
         return any(r.search(url) for r in self.deny_res)
 
 
-def _field_of(error: dict[str, Any]) -> str:
-    loc = [str(part) for part in error.get("loc", ())]
+def _field_of(location: tuple[int | str, ...]) -> str:
+    loc = [str(part) for part in location]
     # pydantic appends the index of a bad list item; keep the field name and the index
     return ".".join(loc) or "(file)"
 
@@ -185,7 +185,7 @@ def parse_profile(data: Any, path: str | Path) -> SiteProfile:
                 reason = "required field is missing"
             elif err["type"] == "extra_forbidden":
                 reason = "unknown field"
-            problems.append((_field_of(err), reason))
+            problems.append((_field_of(err["loc"]), reason))
     stem = Path(path).stem
     if isinstance(data.get("id"), str) and data["id"] != stem:
         problems.append(("id", f"id {data['id']!r} must equal the file name {stem!r}"))

@@ -57,6 +57,7 @@ class ExtractPipeline(_Stage):
         if not isinstance(item, Page):
             return item
         pool = self.crawler.get_extension(WorkerPool)
+        assert pool is not None, "the WorkerPool extension is off"
         profile = getattr(self.crawler.spider, "profile", None)
         try:
             result = await pool.run(cpu_stage, item, profile, self.max_bytes)
@@ -77,7 +78,9 @@ class StorePipeline(_Stage):
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):
             return item
-        writer = self.crawler.get_extension(Database).writer
+        database = self.crawler.get_extension(Database)
+        assert database is not None, "the Database extension is off"
+        writer = database.writer
         try:
             kind, outcome = await asyncio.wrap_future(writer.submit(item))
         except Exception as exc:

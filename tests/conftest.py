@@ -89,3 +89,39 @@ def pg_url():
         with admin.connect() as conn:
             conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         admin.dispose()
+
+
+@pytest.fixture
+def make_crawler(tmp_path):
+    """Crawlers built with Scrapy's ``get_crawler`` (as Scrapy's own tests build theirs) over the
+    project's settings, ``DATA_DIR`` and a SQLite database in ``tmp_path``, with a spider named
+    ``county``; their extensions are closed afterwards."""
+    from scrapy import Spider
+    from scrapy.settings import BaseSettings
+    from scrapy.utils.test import get_crawler
+
+    from crawler.extensions.database import Database
+    from crawler.extensions.workers import WorkerPool
+
+    made = []
+
+    def make(**overrides):
+        settings = BaseSettings()
+        settings.setmodule("crawler.settings", priority="project")
+        values = {
+            **settings.copy_to_dict(),
+            "DATA_DIR": str(tmp_path),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'articles.db'}",
+            "SITES_DIR": str(tmp_path / "sites"),
+            **overrides,
+        }
+        crawler = get_crawler(Spider, values)
+        crawler.spider = Spider(name="county")
+        made.append(crawler)
+        return crawler
+
+    yield make
+    for crawler in made:
+        for ext in (crawler.get_extension(WorkerPool), crawler.get_extension(Database)):
+            if ext is not None:
+                ext.close()

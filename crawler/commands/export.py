@@ -61,7 +61,7 @@ def export_format(path: str) -> str:
 def write_jsonl(records: Iterable[dict[str, Any]], path: Path, compress: bool) -> int:
     count = 0
     opener = gzip.open if compress else open
-    with opener(path, "wt", encoding="utf-8") as out:  # type: ignore[operator]
+    with opener(path, "wt", encoding="utf-8") as out:
         for record in records:
             out.write(json.dumps(record, ensure_ascii=False, sort_keys=False) + "\n")
             count += 1
@@ -214,6 +214,7 @@ class Command(ScrapyCommand):
 
         from crawler.db.models import ArticleRow
 
+        assert self.settings is not None
         profiles = getattr(get_spider_loader(self.settings), "profiles", {})
         stored = session.scalar(select(ArticleRow.id).where(ArticleRow.site == site).limit(1))
         if site not in profiles and stored is None:

@@ -48,6 +48,7 @@ class Command(BaseRunSpiderCommand):
         from crawler.runs import check_run
 
         super().process_options(args, opts)
+        assert self.settings is not None
         with exit_on_error(self):
             check_run(self.settings, args or sorted(get_spider_loader(self.settings).list()))
 

@@ -70,11 +70,11 @@ def diff_report(session: Session, fresh: dict[str, Article], files: set[str]) ->
     table: dict[str, Counter[str]] = {}
     for aid, article in fresh.items():
         counts = table.setdefault(article.site, Counter())
-        row = rows.get(aid)
-        if row is None:
+        stored = rows.get(aid)
+        if stored is None:
             counts["added"] += 1
             continue
-        changed = [f for f in DIFF_FIELDS if getattr(row, f) != getattr(article, f)]
+        changed = [f for f in DIFF_FIELDS if getattr(stored, f) != getattr(article, f)]
         counts["changed"] += bool(changed)
         counts["same"] += not changed
         for name in changed:

@@ -212,7 +212,8 @@ class Command(ScrapyCommand):
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(
-                build_report(runs, [tuple(a) for a in articles], opts.days), encoding="utf-8"
+                build_report(runs, [(site, published) for site, published in articles], opts.days),
+                encoding="utf-8",
             )
         except OSError as exc:
             raise CommandError(f"cannot write {out}: {exc.strerror or exc}") from None

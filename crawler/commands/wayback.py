@@ -36,12 +36,12 @@ def closed_warcs(folder: Path) -> list[Path]:
 
 def ensure_index(warcs: list[Path], index: Path) -> None:
     """Index the WARCs that have no part in ``<index folder>/indexes`` yet and merge them in."""
-    from crawler.middlewares.warc import update_index
+    from archive.cdxj import merge_index
 
     parts = index.parent / "indexes"
     missing = [w for w in warcs if not (parts / f"{w.name}.cdxj").exists()]
     if missing or not index.exists():
-        update_index(missing, str(index))
+        merge_index(missing, index)
 
 
 def write_config(root: Path, collection: str, index: Path, archive: Path) -> Path:

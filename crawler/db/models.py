@@ -16,7 +16,7 @@ class Base(DeclarativeBase):
 
 
 class ArticleRow(Base):
-    """The current version of one article (DESIGN.md exported fields + provenance)."""
+    """The current version of one article (the exported fields, the WARC record it came from, versioning)."""
 
     __tablename__ = "articles"
 
@@ -65,7 +65,6 @@ class CaptureRow(Base):
     status: Mapped[int] = mapped_column(Integer)
     etag: Mapped[str | None] = mapped_column(Text)
     last_modified: Mapped[str | None] = mapped_column(Text)
-    payload_digest: Mapped[str | None] = mapped_column(Text)
     fetched: Mapped[str | None] = mapped_column(String(32))
     warc_file: Mapped[str | None] = mapped_column(Text)
     warc_offset: Mapped[int | None] = mapped_column(Integer)

@@ -91,13 +91,3 @@ def iter_articles(
         query = query.where(ArticleRow.fetched >= since)
     for row in session.scalars(query).yield_per(500):
         yield row_to_article(row)
-
-
-def versions(session: Session, article_id: str) -> list[dict[str, Any]]:
-    """Earlier versions of one article, oldest first."""
-    query = (
-        select(ArticleVersionRow)
-        .where(ArticleVersionRow.article_id == article_id)
-        .order_by(ArticleVersionRow.version)
-    )
-    return [dict(row.data, version=row.version) for row in session.scalars(query)]

@@ -93,6 +93,7 @@ class Database:
             entry = self._open[url] = _Open(open_engine(url), sites_dir, (batch_size, batch_wait))
         entry.users += 1
         self._entry: _Open | None = entry
+        self._known: dict[str, dict[str, dict[str, Any]]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Database:
@@ -116,13 +117,34 @@ class Database:
     def factory(self) -> sessionmaker[Session]:
         """Sessions for reads and small writes on the reactor thread (figures, refresh)."""
         assert self._entry is not None, "the database is closed"
-        return self._entry.get("factory")  # type: ignore[no-any-return]
+        return self._entry.get("factory")
 
     @property
     def writer(self) -> BatchWriter:
         """The dedup-and-store thread."""
         assert self._entry is not None, "the database is closed"
-        return self._entry.get("writer")  # type: ignore[no-any-return]
+        return self._entry.get("writer")
+
+    def known_captures(self, site: str) -> dict[str, dict[str, Any]]:
+        """The stored article captures of ``site`` (URL -> etag, last_modified, fetched), read
+        once: what a refresh sends conditional GETs for."""
+        if site not in self._known:
+            from sqlalchemy import select
+
+            from crawler.db.models import CaptureRow
+
+            query = select(CaptureRow).where(
+                CaptureRow.site == site,
+                CaptureRow.article_id.is_not(None),
+                CaptureRow.status == 200,
+            )
+            with self.factory() as session:
+                self._known[site] = {
+                    row.url: {"etag": row.etag, "last_modified": row.last_modified,
+                              "fetched": row.fetched}
+                    for row in session.scalars(query)
+                }  # fmt: skip
+        return self._known[site]
 
     def close(self) -> None:
         """Drain the writer and close, once the last crawler of this process using it stops."""

@@ -97,6 +97,7 @@ class CrawlFigures:
         spider = self.crawler.spider
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         database = self.crawler.get_extension(Database)
+        assert database is not None, "the Database extension is off"
         with database.factory() as session:
             record_run(
                 session,

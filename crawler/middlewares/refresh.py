@@ -7,18 +7,20 @@ argument ``run_kind="refresh"``); a plain ``scrapy crawl`` fetches everything.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from scrapy import Request
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
-from crawler.settings import database_url
+from crawler.extensions.database import Database
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
     from scrapy.crawler import Crawler
     from scrapy.http import Response
+
+    from spiders.portal import PortalSpider
 
 logger = logging.getLogger(__name__)
 
@@ -45,31 +47,11 @@ def is_refresh(crawler: Crawler) -> bool:
 
 
 def known_captures(crawler: Crawler) -> dict[str, dict[str, Any]]:
-    """The stored article captures of the spider's site: URL -> validators and capture date."""
-    cache = crawler.__dict__.setdefault("_countynews_known", {})
-    if "captures" not in cache:
-        from sqlalchemy import select
-
-        from crawler.db.models import CaptureRow
-        from crawler.db.session import open_database
-
-        factory = open_database(database_url(crawler.settings))
-        site = getattr(crawler.spider, "name", "")
-        with factory() as session:
-            rows = session.scalars(
-                select(CaptureRow).where(
-                    CaptureRow.site == site,
-                    CaptureRow.article_id.is_not(None),
-                    CaptureRow.status == 200,
-                )
-            )
-            cache["captures"] = {
-                row.url: {"etag": row.etag, "last_modified": row.last_modified,
-                          "fetched": row.fetched}
-                for row in rows
-            }  # fmt: skip
-        factory.kw["bind"].dispose()
-    return cache["captures"]
+    """The stored article captures of the spider's site (read once per crawl by the
+    ``Database`` extension): URL -> validators and capture date."""
+    database = crawler.get_extension(Database)
+    assert database is not None, "the Database extension is off"
+    return database.known_captures(getattr(crawler.spider, "name", ""))
 
 
 class ConditionalGetMiddleware:
@@ -126,11 +108,12 @@ class KnownArticlesMiddleware(BaseSpiderMiddleware):
             yield request
         if not (is_refresh(self.crawler) and self.revisit):
             return
-        spider = self.crawler.spider
+        spider = cast("PortalSpider", self.crawler.spider)
         for url in sorted(known_captures(self.crawler)):
             yield spider.article_request(url)
 
-    async def process_spider_output_async(
+    # Scrapy 2.19 calls these without ``spider``; the base class still declares it
+    async def process_spider_output_async(  # type: ignore[override]
         self, response: Response, result: AsyncIterator[Any]
     ) -> AsyncIterator[Any]:
         if not is_refresh(self.crawler) or response.meta.get("kind") != "list":
@@ -150,5 +133,5 @@ class KnownArticlesMiddleware(BaseSpiderMiddleware):
                 continue
             yield item
 
-    def process_spider_output(self, response: Response, result: Any) -> Any:
+    def process_spider_output(self, response: Response, result: Any) -> Any:  # type: ignore[override]
         yield from result

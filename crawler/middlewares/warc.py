@@ -19,6 +19,7 @@ from scrapy.exceptions import IgnoreRequest
 from twisted.internet.error import ConnectionRefusedError as TxConnectionRefused
 
 from archive import HttpRequestData, HttpResponseData, WarcWriter, recover
+from archive.cdxj import merge_index
 from crawler import __version__
 from crawler.settings import data_dir, warc_dir
 
@@ -68,37 +69,6 @@ INFO_SETTINGS = (
 )  # fmt: skip
 
 
-def update_index(warc_files: list[Any], index_path: str) -> int:
-    """Index this crawl's WARC files (one ``indexes/<warc>.cdxj`` each) and merge every such
-    part into ``index.cdxj``, under a lock so concurrent crawls of one DATA_DIR don't clash."""
-    import fcntl
-    import heapq
-    import os
-    from pathlib import Path
-
-    from archive.cdxj import write_cdxj
-
-    index = Path(index_path)
-    parts_dir = index.parent / "indexes"
-    parts_dir.mkdir(parents=True, exist_ok=True)
-    for warc in warc_files:
-        write_cdxj([warc], parts_dir / f"{Path(warc).name}.cdxj")
-    with open(index.with_name(index.name + ".lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        parts = [p.open(encoding="utf-8") for p in sorted(parts_dir.glob("*.cdxj"))]
-        tmp = index.with_name(f"{index.name}.{os.getpid()}.tmp")
-        count = 0
-        with tmp.open("w", encoding="utf-8") as out:
-            for line in heapq.merge(*parts):
-                if line.strip() and not line.startswith("!"):
-                    out.write(line)
-                    count += 1
-        for part in parts:
-            part.close()
-        os.replace(tmp, index)
-    return count
-
-
 class WarcCaptureMiddleware:
     """Writes warcinfo, request and response records (revisit for a 304) with ``archive``.
 
@@ -112,6 +82,7 @@ class WarcCaptureMiddleware:
         self.crawler = crawler
         self.directory, self.prefix, self.max_size = directory, prefix, max_size
         self.writer: WarcWriter | None = None
+        self.seconds = 0.0  # building and writing records, for the stat warc/seconds
         self.index_path: str | None = None
 
     @classmethod
@@ -157,15 +128,20 @@ class WarcCaptureMiddleware:
         self.writer = None
         if self.index_path:
             try:
-                lines = update_index(self.writer_files, self.index_path)
+                lines = merge_index(self.writer_files, self.index_path)
             except Exception as exc:  # the index can be rebuilt; the WARCs are what matter
                 logger.error("Could not update the CDXJ index %s: %r", self.index_path, exc)
             else:
                 logger.info("CDXJ index %s: %d captures", self.index_path, lines)
 
-    def _count(self, key: str, value: float = 1) -> None:
+    def _count(self, key: str, value: int = 1) -> None:
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(key, value)
+
+    def _timed(self, started: float) -> None:
+        self.seconds += time.perf_counter() - started
+        if self.crawler.stats is not None:
+            self.crawler.stats.set_value("warc/seconds", round(self.seconds, 4))
 
     def process_response(self, request: Request, response: Response) -> Response:
         if self.writer is None or "cached" in response.flags:
@@ -189,7 +165,7 @@ class WarcCaptureMiddleware:
         }
         self._count("warc/records", 2)
         self._count("warc/bytes", ref.length)
-        self._count("warc/seconds", time.perf_counter() - started)
+        self._timed(started)
         return response
 
     def process_exception(self, request: Request, exception: Exception) -> None:
@@ -198,6 +174,6 @@ class WarcCaptureMiddleware:
         started = time.perf_counter()
         self.writer.write_request_only(request_data(request))
         self._count("warc/request_only")
-        self._count("warc/seconds", time.perf_counter() - started)
+        self._timed(started)
         if not isinstance(exception, TxConnectionRefused):
             logger.debug("Fetch failed, request archived: %s (%r)", request.url, exception)

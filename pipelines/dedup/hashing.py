@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import struct
 import unicodedata
-from collections.abc import Iterable
 
 import numpy as np
 
@@ -30,7 +29,6 @@ __all__ = [
     "jaccard",
     "lsh_bands",
     "minhash",
-    "near_duplicates",
     "shingles",
     "strip_text",
 ]
@@ -96,8 +94,3 @@ def lsh_bands(sig: list[int], bands: int = BANDS) -> list[str]:
         chunk = struct.pack(f"<{rows}Q", *sig[i * rows : (i + 1) * rows])
         keys.append(f"b{i}:{hashlib.sha1(chunk).hexdigest()[:16]}")
     return keys
-
-
-def near_duplicates(sig: list[int], others: Iterable[tuple[str, list[int]]]) -> list[str]:
-    """Ids of ``others`` whose signature reaches NEAR_DUP_THRESHOLD against ``sig``."""
-    return [oid for oid, other in others if jaccard(sig, other) >= NEAR_DUP_THRESHOLD]

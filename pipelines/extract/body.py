@@ -7,6 +7,7 @@ disclaimers, copyright/ICP footers.
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 from .chrome import LEGAL, end_kind, is_drop, is_editor
 from .dates import DATE_RE
@@ -30,7 +31,7 @@ def _region_lines(doc: Doc, selector: str) -> list[str] | None:
     return lines or None
 
 
-def _run_trafilatura(doc: Doc, **options: bool) -> list[str]:
+def _run_trafilatura(doc: Doc, **options: Any) -> list[str]:
     import trafilatura
 
     huge = len(doc.html) > HUGE  # link blocks are gone already (document.parse)

@@ -104,9 +104,9 @@ def decide(body: bytes, headers: Iterable[tuple[str, str]] | None = None) -> tup
     ``how`` reads like ``"bom"``, ``"header gb2312"``, ``"meta gb2312"``, ``"detected"`` or
     ``"detected (meta utf-8 invalid)"``; deterministic from the bytes and headers.
     """
-    for bom, codec in _BOMS:
+    for bom, bom_codec in _BOMS:
         if body.startswith(bom):
-            return codec, "bom"
+            return bom_codec, "bom"
     rejected: list[str] = []
     declared = [("header", _header_charset(headers))] + [("meta", m) for m in _meta_charsets(body)]
     for where, label in declared:

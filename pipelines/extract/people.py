@@ -161,9 +161,9 @@ def byline_author(
             found.extend(name for name in _names_after(rest) if name not in found)
         if found:
             return " ".join(found)
-    if body and (match := _PAREN_NAMES.search(plain(body[-1]))):
-        names = match.group(1).split()
-        if not _NOT_NAMES.search(match.group(1)) and all(2 <= len(n) <= 3 for n in names):
+    if body and (paren := _PAREN_NAMES.search(plain(body[-1]))):
+        names = paren.group(1).split()
+        if not _NOT_NAMES.search(paren.group(1)) and all(2 <= len(n) <= 3 for n in names):
             return " ".join(names)
     return None
 

@@ -216,6 +216,7 @@ def locate(doc: Doc, title: str | None) -> Structure | None:
     path = doc.blocks[start].path
     scan = _Scan(doc, start)
     best: tuple[float, int, int, int, int] | None = None  # score, depth, end, good, bad
+    score: float
     for depth in range(len(path) - 1, -1, -1):
         scan.extend(depth, path[depth])
         good, bad, end = scan.totals()

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 import json
+import threading
 
-from archive.cdxj import write_cdxj
+from archive.cdxj import merge_index, write_cdxj
 from archive.reader import read_record
 from tests.archive.factory import gzip_response, make_writer, plain_response, request
 
@@ -58,3 +59,34 @@ def test_cdxj_indexes_around_a_corrupt_member(tmp_path):
     entries = [json.loads(line.split(" ", 2)[2]) for line in out.read_text().splitlines()]
     assert [e["url"] for e in entries] == ["http://e.test/0", "http://e.test/2", "http://f.test/"]
     assert [int(e["offset"]) for e in entries[:2]] == [refs[0].offset, refs[2].offset]
+
+
+def _crawl(folder, prefix, urls):
+    w = make_writer(folder, prefix=prefix)
+    for url in urls:
+        w.write_exchange(request(url), plain_response(url, b"body"))
+    w.close()
+    return list(w.files)
+
+
+def test_merge_index_merges_each_crawls_part_into_one_sorted_index(tmp_path):
+    index = tmp_path / "index.cdxj"
+    first = _crawl(tmp_path / "warc", "a", [f"http://a.test/{i}" for i in range(3)])
+    assert merge_index(first, index) == 3
+    seconds = [
+        _crawl(tmp_path / "warc", f"b{n}", [f"http://b{n}.test/{i}" for i in range(2)])
+        for n in range(4)
+    ]
+    # concurrent crawls of one data folder merge at the same time: none loses the others' lines
+    threads = [threading.Thread(target=merge_index, args=(files, index)) for files in seconds]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    lines = index.read_text().splitlines()
+    assert len(lines) == 3 + 4 * 2
+    assert lines == sorted(lines)
+    assert sorted((tmp_path / "indexes").iterdir()) == sorted(
+        tmp_path / "indexes" / f"{f.name}.cdxj" for files in [first, *seconds] for f in files
+    )
+    assert merge_index([], index) == 11  # nothing new: the same index again

@@ -132,7 +132,22 @@ def test_no_set_available_exits_2(monkeypatch, capsys):
 def test_the_uncorrected_corpus_comes_first_and_untuned_sets_are_enforced():
     keys = [s.key for s in extraction.SETS]
     assert keys.index("corpus") < keys.index("corpus-corrected")
-    assert {s.key for s in extraction.SETS if not s.tuned} == {"heldout", "fuzz-score"}
+    enforced = {s.key for s in extraction.SETS if not s.tuned and not s.subset}
+    assert enforced == {"heldout", "fuzz-score"}
+    splits = {s.key for s in extraction.SETS if s.subset}
+    assert splits == {"heldout-simplified", "heldout-traditional", "heldout-finance"}
+
+
+def test_a_split_below_the_floors_is_printed_but_judged_on_its_whole_set(monkeypatch, capsys):
+    monkeypatch.setattr(
+        extraction, "EXTRACTORS", {"ours": lambda url, html: {"body": "正文", "title": "标题"}}
+    )
+    monkeypatch.setattr(extraction, "PRODUCES", {"ours": ("body", "title")})
+    cases = [_case(f"p{i}", body="正文内容", title="标题") for i in range(3)]
+    split = PageSet("s-part", "a split", lambda: cases, False, subset=True)
+    monkeypatch.setattr(extraction, "SETS", (split,))
+    assert extraction.main(["--sets", "s-part"]) == 0
+    assert "body 0.667 < 0.98" in capsys.readouterr().out
 
 
 def test_the_corpus_is_found_from_the_project_root_never_by_an_absolute_path():

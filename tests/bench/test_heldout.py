@@ -1,5 +1,6 @@
 """The held-out real pages stay frozen and unnamed: their files match the hashes in
-bench/heldout/MANIFEST.md, every page carries all six labels, and no module of
+bench/heldout/MANIFEST.md, every page carries all six labels, its script and finance flag, and
+an origin (repository @ commit, path, licence) with the licence text beside it, and no module of
 pipelines/extract names one of their hosts, label values or template class names."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.cases import heldout_cases
+from bench.cases import heldout_cases, heldout_split
 
 ROOT = Path(__file__).resolve().parents[2]
 HELDOUT = ROOT / "bench" / "heldout"
@@ -85,7 +86,42 @@ def test_labels_are_text_of_the_page(name):
     html = (HELDOUT / "pages" / name).read_text("utf-8")
     text = re.sub(r"\s+", "", re.sub(r"&#32171;", "綫", re.sub(r"<[^>]+>", "", html)))
     for field in ("author", "source", "editor"):
-        if entry[field]:
-            assert entry[field] in text, (name, field)
+        for value in (entry[field] or "").split(" "):  # several names are space-separated
+            assert value in text, (name, field, value)
     for line in entry["body"].split("\n"):
         assert re.sub(r"\s+", "", line) in text.replace("&nbsp;", ""), (name, line[:20])
+
+
+def _origins() -> dict[str, list[str]]:
+    """MANIFEST page rows: file -> [repository @ commit, upstream path, licence, ...]."""
+    rows = {}
+    for line in (HELDOUT / "MANIFEST.md").read_text("utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 5 and re.fullmatch(r"`[^`]+\.html`", cells[0]):
+            rows[cells[0].strip("`")] = cells[1:]
+    return rows
+
+
+def test_every_page_has_an_origin_and_its_licence():
+    origins = _origins()
+    assert set(origins) == set(_labels()), "a page without its MANIFEST row (or a row without page)"
+    for name, (source, path, licence, *_rest) in origins.items():
+        repo, _, commit = source.partition(" @ ")
+        assert re.fullmatch(r"[\w.-]+/[\w.-]+", repo), (name, source)
+        assert re.fullmatch(r"[0-9a-f]{12,40}", commit), (name, source)
+        assert path.strip("`"), name
+        assert licence, name
+        licence_file = HELDOUT / "licenses" / f"{repo.split('/')[1]}-LICENSE.txt"
+        assert licence_file.is_file(), (name, licence_file)
+
+
+def test_every_page_says_its_script_and_whether_it_is_finance_news():
+    labels = _labels()
+    for name, entry in labels.items():
+        assert entry.get("script") in ("simplified", "traditional"), name
+        assert isinstance(entry.get("finance"), bool), name
+    simplified, traditional = heldout_split("simplified"), heldout_split("traditional")
+    assert len(simplified) + len(traditional) == len(labels)
+    assert {c.name for c in heldout_split("finance")} == {
+        f"heldout/{n}" for n, e in labels.items() if e["finance"]
+    }

@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import OperationalError
 
-from crawler.db.repository import iter_articles, store_article, versions
+from crawler.db.models import ArticleVersionRow
+from crawler.db.repository import iter_articles, store_article
 from crawler.db.session import open_database
 from model.items import Article
 from pipelines.dedup.hashing import content_hash, minhash
@@ -72,8 +73,10 @@ def test_store_new_unchanged_changed_keeps_versions(factory):
         assert ingest(session, article("a1", STORY))[1] == "new"
         assert ingest(session, article("a1", STORY))[1] == "unchanged"
         assert ingest(session, article("a1", STORY + "新增一句。"))[1] == "changed"
-        old = versions(session, "a1")
-        assert [v["text"] for v in old] == [STORY]
+        old = session.scalars(
+            select(ArticleVersionRow).where(ArticleVersionRow.article_id == "a1")
+        ).all()
+        assert [v.data["text"] for v in old] == [STORY]
         stored = list(iter_articles(session))
         assert [a.text for a in stored] == [STORY + "新增一句。"]
 

@@ -31,7 +31,7 @@ def test_at_least_95_percent_of_articles_with_right_url_and_title(crawled):
     assert share >= 0.95, f"{share:.3f} right; missing {missing[:5]}, wrong titles {wrong[:5]}"
 
 
-# DESIGN's extraction floors; a field the crawl missed on a page scores 0 there
+# the product's extraction floors; a field the crawl missed on a page scores 0 there
 FLOORS = {"text": 0.98, "title": 0.99, "published": 0.99, "author": 0.97, "source": 0.97,
           "editor": 0.97}  # fmt: skip
 

@@ -1,5 +1,5 @@
 """Near-duplicate clusters on the simulator (issue 5): the bench.clusters evaluation, run on the
-default simulator with print and mobile variants, reaches the DESIGN.md bar (pairwise precision
+default simulator with print and mobile variants, reaches the product's bar (pairwise precision
 and recall >= 0.95) and stores at most one canonical copy per content_hash."""
 
 from __future__ import annotations

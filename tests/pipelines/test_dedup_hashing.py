@@ -15,7 +15,6 @@ from pipelines.dedup.hashing import (
     jaccard,
     lsh_bands,
     minhash,
-    near_duplicates,
     shingles,
     strip_text,
 )
@@ -154,10 +153,3 @@ def test_jaccard_rejects_mismatched_signatures():
     assert jaccard([1, 2, 3, 4], [1, 2, 0, 0]) == 0.5
     with pytest.raises(ValueError, match="length"):
         jaccard([1, 2], [1])
-
-
-def test_near_duplicates_filters_candidates_by_threshold():
-    story = STORIES[0]
-    copy = story + "\n来源:红安网"
-    others = [("copy", minhash(copy)), ("other", minhash(STORIES[1]))]
-    assert near_duplicates(minhash(story), others) == ["copy"]

@@ -1,5 +1,5 @@
 """Sentence pool and script helpers for the simulator, built from the bundled seed texts
-(``tests/simulator/seeds``: the five real scrapes of ``/work/shared/seeds``).
+(``tests/simulator/seeds``: the five real scrapes of ``../shared/seeds``).
 
 Seeds are naive scrapes (menus, 延伸阅读 lists, footers). Only body-like lines are kept, split
 into sentences at 。！？; traditional seeds lose their pinyin glosses (``網(wǎng)`` -> ``網``) and
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import opencc
 
-SEEDS_DIR = Path(__file__).resolve().parent / "seeds"  # copies of /work/shared/seeds
+SEEDS_DIR = Path(__file__).resolve().parent / "seeds"  # copies of ../shared/seeds
 _PINYIN = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
 GLOSS_RE = re.compile(rf"(?<=[\u4e00-\u9fff])\(([{_PINYIN}]+)\)")
 _GLOSSED_CHAR_RE = re.compile(rf"([\u4e00-\u9fff])\(([{_PINYIN}]+)\)")

@@ -1,4 +1,4 @@
-"""Site profiles (DESIGN.md schema) for the simulated portals, as YAML text.
+"""Site profiles (the README "Site profiles" schema) for the simulated portals, as YAML text.
 
 Regexes are anchored on the portal's absolute base URL (host and port), so two portals served
 from 127.0.0.1 never capture each other's links.

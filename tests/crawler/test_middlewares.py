@@ -1,0 +1,120 @@
+"""The downloader middlewares on their own, built with Scrapy's ``get_crawler`` as Scrapy's own
+tests build theirs: WARC capture (exchange, revisit, request-only, the CDXJ index), fetch
+outcomes, and the refresh's conditional GET."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from scrapy import Request
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import HtmlResponse, Response
+from twisted.internet.error import TimeoutError as TxTimeoutError
+
+from archive.reader import iter_captures
+from crawler.db.repository import record_capture
+from crawler.db.session import open_database
+from crawler.middlewares.outcome import FetchOutcomeMiddleware
+from crawler.middlewares.refresh import ConditionalGetMiddleware
+from crawler.middlewares.warc import WarcCaptureMiddleware
+
+URL = "http://county.test/news/2020/1.html"
+BODY = "<html><body><h1>标题</h1><p>正文。</p></body></html>".encode()
+
+
+def response(status: int = 200, body: bytes = BODY, **headers: str) -> Response:
+    return HtmlResponse(URL, status=status, body=body, headers=headers or None)
+
+
+@pytest.fixture
+def warc_mw(make_crawler):
+    crawler = make_crawler()
+    mw = WarcCaptureMiddleware.from_crawler(crawler)
+    mw.spider_opened()
+    yield crawler, mw
+    mw.spider_closed()
+
+
+def test_warc_capture_writes_the_exchange_and_points_the_request_at_it(warc_mw, tmp_path):
+    crawler, mw = warc_mw
+    request = Request(URL)
+    assert mw.process_response(request, response()) is not None
+    where = request.meta["warc"]
+    mw.spider_closed()
+    captures = list(iter_captures([tmp_path / "warc"]))
+    assert [(c.url, c.status, c.body) for c in captures] == [(URL, 200, BODY)]
+    assert (Path(captures[0].file).name, captures[0].offset) == (Path(where["file"]).name,
+                                                                 where["offset"])  # fmt: skip
+    assert crawler.stats.get_value("warc/records") == 2
+    index = (tmp_path / "index.cdxj").read_text()
+    assert index.count("\n") == 1
+    assert "county.test" in index
+
+
+def test_warc_capture_archives_a_refresh_304_as_a_revisit(warc_mw, tmp_path):
+    crawler, mw = warc_mw
+    request = Request(URL, meta={"refresh_of": {"url": URL, "date": "2026-01-01T00:00:00Z"}})
+    mw.process_response(request, response(status=304, body=b""))
+    mw.spider_closed()
+    (revisit,) = iter_captures([tmp_path / "warc"])
+    assert (revisit.record_type, revisit.refers_to_uri) == ("revisit", URL)
+    assert crawler.stats.get_value("warc/revisit") == 1
+
+
+def test_warc_capture_keeps_the_request_of_a_failed_fetch_but_not_an_ignored_one(warc_mw):
+    crawler, mw = warc_mw
+    mw.process_exception(Request(URL), TxTimeoutError())
+    mw.process_exception(Request(URL + "?x"), IgnoreRequest())
+    assert crawler.stats.get_value("warc/request_only") == 1
+
+
+def test_fetch_outcome_counts_final_statuses_and_failures_not_robots(make_crawler):
+    crawler = make_crawler()
+    mw = FetchOutcomeMiddleware.from_crawler(crawler)
+    for status in (200, 304, 404, 410, 503):
+        mw.process_response(Request(URL), response(status=status))
+    robots = Request("http://county.test/robots.txt", meta={"dont_obey_robotstxt": True})
+    mw.process_response(robots, response(status=404))
+    mw.process_exception(Request(URL), TxTimeoutError())
+    mw.process_exception(Request(URL), IgnoreRequest())
+    stats = {k: v for k, v in crawler.stats.get_stats().items() if k.startswith("fetch/")}
+    assert stats == {
+        "fetch/ok": 2,
+        "fetch/missing": 2,
+        "fetch/failed/http_503": 1,
+        "fetch/failed/TimeoutError": 1,
+    }
+
+
+def test_conditional_get_only_for_known_articles_in_a_refresh(make_crawler, tmp_path):
+    factory = open_database(f"sqlite:///{tmp_path / 'articles.db'}")
+    with factory() as session:
+        record_capture(session, {
+            "url": URL, "site": "county", "status": 200, "etag": '"v1"',
+            "last_modified": "Mon, 03 Feb 2020 02:40:45 GMT", "fetched": "2026-01-01T00:00:00Z",
+            "warc_file": None, "warc_offset": None, "warc_length": None, "article_id": "a1",
+        })  # fmt: skip
+        session.commit()
+    factory.kw["bind"].dispose()
+
+    crawler = make_crawler()
+    crawler.spider.run_kind = "refresh"  # type: ignore[attr-defined]
+    mw = ConditionalGetMiddleware.from_crawler(crawler)
+    known = Request(URL, meta={"kind": "article"})
+    unknown = Request(URL.replace("1.html", "2.html"), meta={"kind": "article"})
+    listing = Request(URL, meta={"kind": "list"})
+    for request in (known, unknown, listing):
+        mw.process_request(request)
+    assert known.headers[b"If-None-Match"] == b'"v1"'
+    assert known.meta["refresh_of"] == {"url": URL, "date": "2026-01-01T00:00:00Z"}
+    assert b"If-None-Match" not in unknown.headers
+    assert b"If-None-Match" not in listing.headers
+    mw.process_response(known, response(status=304, body=b""))
+    assert crawler.stats.get_value("refresh/conditional") == 1
+    assert crawler.stats.get_value("refresh/not_modified") == 1
+
+    crawler.spider.run_kind = "crawl"  # type: ignore[attr-defined]
+    again = Request(URL, meta={"kind": "article"})
+    mw.process_request(again)
+    assert b"If-None-Match" not in again.headers  # a plain crawl fetches unconditionally
