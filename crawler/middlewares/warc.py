@@ -19,7 +19,6 @@ from scrapy.exceptions import IgnoreRequest
 from twisted.internet.error import ConnectionRefusedError as TxConnectionRefused
 
 from archive import HttpRequestData, HttpResponseData, WarcWriter, recover
-from archive.cdxj import merge_index
 from crawler import __version__
 from crawler.settings import data_dir, warc_dir
 
@@ -127,6 +126,8 @@ class WarcCaptureMiddleware:
         self.writer_files = list(self.writer.files)
         self.writer = None
         if self.index_path:
+            from archive.cdxj import merge_index  # surt and tldextract: only when indexing
+
             try:
                 lines = merge_index(self.writer_files, self.index_path)
             except Exception as exc:  # the index can be rebuilt; the WARCs are what matter

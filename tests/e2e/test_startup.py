@@ -14,7 +14,7 @@ from tests.helpers import FAST, ROOT
 HEAVY = (
     "sqlalchemy.orm", "alembic", "trafilatura", "readability", "opencc", "pypinyin",
     "datasketch", "numpy", "scipy", "aiohttp", "cdxj_indexer", "pipelines.extract",
-    "pipelines.normalize", "pipelines.dedup", "crawler.db.models",
+    "pipelines.normalize", "pipelines.dedup", "crawler.db.models", "surt",
 )  # fmt: skip
 
 # runs `scrapy crawl`; prints the heavy modules loaded when the spider opened, as JSON
