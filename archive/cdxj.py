@@ -81,6 +81,18 @@ def write_cdxj(
     return len(lines)
 
 
+def unindexed(warc_dir: str | os.PathLike[str], index_path: str | os.PathLike[str]) -> list[Path]:
+    """Closed WARCs of ``warc_dir`` without an ``indexes/<warc>.cdxj`` part beside
+    ``index_path``: those a crawl repaired when it started (left ``.open`` by a killed one) and
+    those of crawls killed before they indexed."""
+    parts = Path(index_path).parent / "indexes"
+    return [
+        warc
+        for warc in sorted(Path(warc_dir).glob("*.warc.gz"))
+        if not (parts / f"{warc.name}.cdxj").exists()
+    ]
+
+
 def merge_index(
     warc_files: Iterable[str | os.PathLike[str]], index_path: str | os.PathLike[str]
 ) -> int:

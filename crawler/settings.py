@@ -84,7 +84,11 @@ DOWNLOADER_MIDDLEWARES = {
     # next to the engine: sees each fetch's final outcome, after retries and redirects
     "crawler.middlewares.outcome.FetchOutcomeMiddleware": 10,
 }
-SPIDER_MIDDLEWARES = {"crawler.middlewares.refresh.KnownArticlesMiddleware": 800}
+SPIDER_MIDDLEWARES = {
+    "crawler.middlewares.refresh.KnownArticlesMiddleware": 800,
+    # nearer the engine than KnownArticlesMiddleware: a resumed refresh skips stored revisits too
+    "crawler.middlewares.resume.ResumeMiddleware": 700,
+}
 # list pages holding only known articles read beyond the first, before paging stops
 REFRESH_KNOWN_PAGES = int(_env("REFRESH_KNOWN_PAGES", 1))
 REFRESH_REVISIT_KNOWN = True  # conditional GET for every known article, so edits are found
@@ -92,6 +96,8 @@ REFRESH_REVISIT_KNOWN = True  # conditional GET for every known article, so edit
 EXTENSIONS = {
     "crawler.extensions.workers.WorkerPool": 0,
     "crawler.extensions.database.Database": 0,
+    # made before the engine opens the scheduler: it may clear a killed crawl's JOBDIR state
+    "crawler.extensions.resume.CrawlResume": 0,
     "crawler.extensions.figures.CrawlFigures": 10,
     # per-site status lines, end-of-crawl summary and exit status, in place of LogStats
     "scrapy.extensions.logstats.LogStats": None,

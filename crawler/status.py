@@ -99,7 +99,8 @@ def crawl_status(stats: Mapping[str, Any]) -> tuple[int, str]:
     Fetch outcomes are counted by ``FetchOutcomeMiddleware`` (``fetch/ok``, ``fetch/missing``
     for 404/410, ``fetch/failed/<reason>``; robots.txt left out). A dead link (404) is the
     web's normal state, not an error. Every fetch failing is status 2; some fetches failing,
-    an article that could not be stored, a dead extraction worker or an ERROR log line is 1.
+    an article that could not be stored, a dead extraction worker or an ERROR log line is 1,
+    and so is a crawl stopped by a signal (``finish_reason`` ``shutdown``) before its end.
     A status raised by a component (``exit/status``) wins when it is worse.
     """
     ok = stats.get("fetch/ok", 0)
@@ -132,6 +133,10 @@ def crawl_status(stats: Mapping[str, Any]) -> tuple[int, str]:
             problems.append(f"{stats['log_count/ERROR']} errors logged")
         if problems:
             status, reason = DONE_WITH_ERRORS, "; ".join(problems)
+    stopped = stats.get("finish_reason")
+    if stopped == "shutdown" and status < DONE_WITH_ERRORS:
+        # stopped by a signal before the end: not done; the same command finishes it
+        status, reason = DONE_WITH_ERRORS, "interrupted before the end; run it again to resume"
     raised = stats.get("exit/status") or 0
     if raised > status:
         return raised, str(stats.get("exit/reason") or reason)

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from scrapy import signals
 
+from crawler.lifeline import die_with
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -23,16 +25,25 @@ T = TypeVar("T")
 
 
 # imported once in the fork server, so every worker starts with them loaded
-PRELOAD = ["pipelines", "pipelines.extract", "pipelines.normalize", "pipelines.dedup.hashing"]
+PRELOAD = [
+    "pipelines",
+    "pipelines.extract",
+    "pipelines.normalize",
+    "pipelines.dedup.hashing",
+    "crawler.lifeline",
+]
 
 
 def make_pool(workers: int = 0) -> Executor:
     """A process pool of ``workers`` processes (0: one per core), started by forkserver so
-    workers never inherit the reactor or open WARC files."""
+    workers never inherit the reactor or open WARC files. Workers exit when this process dies
+    (``crawler.lifeline``), even by SIGKILL, and the fork server and resource tracker with them."""
     count = workers or os.cpu_count() or 1
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
-    return ProcessPoolExecutor(max_workers=count, mp_context=context)
+    return ProcessPoolExecutor(
+        max_workers=count, mp_context=context, initializer=die_with, initargs=(os.getpid(),)
+    )
 
 
 class _SharedPool:

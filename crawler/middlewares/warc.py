@@ -100,6 +100,7 @@ class WarcCaptureMiddleware:
         return mw
 
     def spider_opened(self) -> None:
+        # indexed with this crawl's own files when it closes (``unindexed``)
         for path in recover(self.directory):
             logger.warning("Repaired WARC left open by an interrupted crawl: %s", path)
         spider = self.crawler.spider
@@ -126,10 +127,11 @@ class WarcCaptureMiddleware:
         self.writer_files = list(self.writer.files)
         self.writer = None
         if self.index_path:
-            from archive.cdxj import merge_index  # surt and tldextract: only when indexing
+            from archive.cdxj import merge_index, unindexed  # surt: only when indexing
 
             try:
-                lines = merge_index(self.writer_files, self.index_path)
+                files = [*self.writer_files, *unindexed(self.directory, self.index_path)]
+                lines = merge_index(sorted(set(files)), self.index_path)
             except Exception as exc:  # the index can be rebuilt; the WARCs are what matter
                 logger.error("Could not update the CDXJ index %s: %r", self.index_path, exc)
             else:

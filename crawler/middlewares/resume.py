@@ -1,0 +1,66 @@
+"""ResumeMiddleware: when a crawl resumes an unfinished one (``crawler.extensions.resume``), the
+article pages stored since that crawl started are not requested again.
+
+A spider middleware, so skipped requests never reach the scheduler or the dupefilter.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from scrapy import Request
+from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
+from crawler.extensions.database import Database
+from crawler.extensions.resume import CrawlResume
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+
+def stored_since(crawler: Crawler, site: str, since: str) -> set[str]:
+    """URLs of ``site``'s article captures stored at or after ``since`` (a WARC date)."""
+    from sqlalchemy import select
+
+    from crawler.db.models import CaptureRow
+
+    database = crawler.get_extension(Database)
+    if database is None:
+        return set()
+    with database.factory() as session:
+        query = select(CaptureRow.url).where(
+            CaptureRow.site == site,
+            CaptureRow.article_id.is_not(None),
+            CaptureRow.fetched >= since,
+        )
+        return set(session.scalars(query))
+
+
+class ResumeMiddleware(BaseSpiderMiddleware):
+    """Drops article requests whose page an unfinished crawl of the site already stored.
+
+    Stats: ``resume/skip/stored``.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self._stored: set[str] | None = None
+
+    def stored(self) -> set[str]:
+        if self._stored is None:
+            resume = self.crawler.get_extension(CrawlResume)
+            site = getattr(self.crawler.spider, "name", "")
+            since = resume.since if resume is not None else None
+            self._stored = stored_since(self.crawler, site, since) if since else set()
+            if self._stored:
+                logger.info("%s: %d stored articles will be skipped", site, len(self._stored))
+        return self._stored
+
+    def get_processed_request(self, request: Request, response: Any) -> Request | None:
+        if request.meta.get("kind") == "article" and request.url in self.stored():
+            assert self.crawler.stats is not None
+            self.crawler.stats.inc_value("resume/skip/stored")
+            return None
+        return request
