@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy import Request
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
+
 from crawler.extensions.database import Database
 from crawler.extensions.resume import CrawlResume
 

@@ -54,12 +54,14 @@ def test_a_crawl_opens_its_spider_before_loading_the_heavy_libraries(simulator, 
     sites = tmp_path / "sites"
     sites.mkdir()
     simulator.write_profiles(sites)
-    env = {**os.environ, "DATA_DIR": str(tmp_path / "data"), "SITES_DIR": str(sites)}
+    env = {**os.environ, "SITES_DIR": str(sites)}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'articles.db'}"
     site = simulator.portals[1].id
     args = [site, *FAST, "-s", "CLOSESPIDER_ITEMCOUNT=2"]
-    # the first crawl creates the schema (Alembic runs); the second finds it at head
-    crawl_with_probe(args, env)
-    loaded, log = crawl_with_probe(args, env)
+    # the first crawl creates the schema (Alembic runs); the second finds it at head (its own
+    # DATA_DIR: the first one, stopped early, would make it a resumed crawl)
+    crawl_with_probe(args, {**env, "DATA_DIR": str(tmp_path / "first")})
+    loaded, log = crawl_with_probe(args, {**env, "DATA_DIR": str(tmp_path / "second")})
     assert loaded == [], f"imported before the spider opened: {loaded}"
     # and the crawl still did its work once they loaded
     assert "'item_scraped_count'" in log, log[-3000:]
