@@ -29,10 +29,10 @@ if TYPE_CHECKING:
 class _Open:
     """One process-wide entry per database URL: the session factory and the writer.
 
-    Both are made in a thread of their own, started once the first request is out (see
-    :meth:`Database.from_crawler`), so the ORM, the duplicate index (pypinyin, datasketch) and
-    the site profiles load while the crawl is already fetching, without competing for the GIL
-    with the crawl's start. The first use waits for them (and starts the thread if need be)."""
+    Both are made in a thread of their own, which the crawl waits for before it starts (see
+    :meth:`Database.from_crawler`): loaded in the background while pages were already fetched,
+    pages piled up between their download and their commit, and a crawl killed then fetched
+    them all again on resume (tests/e2e/test_faults.py)."""
 
     def __init__(self, engine: Engine, sites_dir: str | None, batch: tuple[int, float]) -> None:
         self.engine, self.users = engine, 0
@@ -104,8 +104,9 @@ class Database:
             settings.getint("STORE_BATCH_SIZE"),
             settings.getfloat("STORE_BATCH_WAIT"),
         )
-        crawler.signals.connect(ext.start, signal=signals.request_reached_downloader)
         crawler.signals.connect(ext.close, signal=signals.engine_stopped)
+        if ext._entry is not None:
+            ext._entry.get("writer")  # loaded before the crawl starts (see _Open)
         return ext
 
     def start(self) -> None:

@@ -7,8 +7,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
-import threading
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -52,15 +51,13 @@ class _SharedPool:
 
     pool: Executor | None = None
     users = 0
-    lock = threading.Lock()  # crawlers start their pools from threads of their own
 
     @classmethod
     def acquire(cls, workers: int) -> Executor:
-        with cls.lock:
-            if cls.pool is None:
-                cls.pool = make_pool(workers)
-            cls.users += 1
-            return cls.pool
+        if cls.pool is None:
+            cls.pool = make_pool(workers)
+        cls.users += 1
+        return cls.pool
 
     @classmethod
     def replace_broken(cls, broken: Executor, workers: int) -> Executor:
@@ -82,53 +79,24 @@ class WorkerPool:
     """Runs CPU-bound functions in worker processes.
 
     Settings: ``EXTRACT_WORKERS`` (0: one per core; -1: run in the reactor thread, for debugging).
-
-    The pool starts when the engine starts, in a thread of its own: starting the fork server
-    and its workers takes a second (the extractor's imports), during which the first requests
-    are already out. A page that arrives sooner waits for it without blocking the reactor.
     """
 
     def __init__(self, workers: int = 0) -> None:
         self.workers = workers
         self._pool: Executor | None = None
-        self._ready: Future[Executor] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WorkerPool:
         ext = cls(crawler.settings.getint("EXTRACT_WORKERS", 0))
-        crawler.signals.connect(ext.start, signal=signals.engine_started)
         crawler.signals.connect(ext.close, signal=signals.spider_closed)
         return ext
-
-    def start(self) -> Future[Executor] | None:
-        """Start the pool and its processes in the background (once); inline mode has none."""
-        if self.workers < 0:
-            return None
-        if self._ready is None:
-            ready: Future[Executor] = Future()
-            self._ready = ready
-
-            def warm_up() -> None:
-                try:
-                    pool = _SharedPool.acquire(self.workers)
-                    self._pool = pool
-                    pool.submit(os.getpid)  # spawns the fork server and every worker
-                except BaseException as exc:
-                    ready.set_exception(exc)
-                else:
-                    ready.set_result(pool)
-
-            threading.Thread(target=warm_up, name="countynews-pool-start", daemon=True).start()
-        return self._ready
 
     async def run(self, func: Callable[..., T], *args: Any) -> T:
         """``func(*args)`` in a worker process (inline when ``EXTRACT_WORKERS`` is -1)."""
         if self.workers < 0:
             return func(*args)
         if self._pool is None:
-            ready = self.start()
-            assert ready is not None
-            self._pool = await asyncio.wrap_future(ready)
+            self._pool = _SharedPool.acquire(self.workers)
         loop = asyncio.get_running_loop()
         try:
             return await loop.run_in_executor(self._pool, func, *args)
@@ -139,11 +107,6 @@ class WorkerPool:
             raise
 
     def close(self) -> None:
-        if self._ready is not None:
-            try:
-                self._ready.result()  # the pool was acquired: release it
-            except BaseException:
-                self._ready = None
-                return
-            self._ready = self._pool = None
+        if self._pool is not None:
+            self._pool = None
             _SharedPool.release()
