@@ -37,9 +37,7 @@ def test_crawl_killed_late_with_jobdir_resumes_with_nothing_lost(tmp_path, how):
 
 @pytest.mark.parametrize("jobdir", [True, False], ids=["jobdir", "no-jobdir"])
 def test_crawl_killed_twice_resumes_with_nothing_lost(tmp_path, jobdir):
-    # 80 articles at 0.1 s per request outlast the 0-3 s kill window; 40 did only while the
-    # extraction pool's start stalled the crawl (it now starts in the background)
-    with running_simulator(articles_per_portal=80) as sim:
+    with running_simulator(articles_per_portal=40) as sim:
         site = sim.portals[2].id
         case = kill_and_resume(sim, site, tmp_path, 2, jobdir, random.Random(7), "sigkill", 3)
     check(case)
