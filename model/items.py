@@ -95,7 +95,8 @@ class Article:
 
     Internal fields (stored, not exported): ``extractor_version``, ``charset`` (codec and how it
     was decided), ``flags`` (quality flags such as ``mojibake``), ``minhash`` (the near-duplicate
-    signature, filled by the CPU stage), ``capture`` (the response's validators for refresh).
+    signature, filled by the CPU stage), ``shingle_count`` (distinct shingles behind it, for
+    the containment check), ``capture`` (the response's validators for refresh).
     """
 
     id: str
@@ -118,6 +119,7 @@ class Article:
     charset: str | None = None
     flags: list[str] = field(default_factory=list)
     minhash: list[int] | None = None
+    shingle_count: int | None = None
     capture: dict[str, Any] | None = None
 
     def export(self) -> dict[str, Any]:

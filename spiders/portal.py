@@ -16,6 +16,7 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.sitemap import Sitemap
 
 from model.items import Page
+from model.pagers import script_pages
 from model.urls import canonical_url
 
 if TYPE_CHECKING:
@@ -93,6 +94,7 @@ class PortalSpider(Spider):
             response = response.replace(encoding=self.profile.encoding)
         for link in self._link_extractor.extract_links(response):
             yield link.url
+        yield from script_pages(response.text, response.url)  # TRS createPageHTML pagers
 
     # --- callbacks ------------------------------------------------------------------------
     def parse_list(self, response: Response) -> Iterator[Request]:

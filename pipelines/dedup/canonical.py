@@ -54,9 +54,11 @@ def names_own_site(copy: dict[str, Any]) -> bool:
         core = _NAME_ENDINGS.sub("", name)
         return name in source or (len(core) >= 2 and core in source)
     site = (copy.get("site") or "").lower()
-    from pypinyin import lazy_pinyin  # its phrase tables: 0.2 s to import, used on few copies
+    if len(site) < 4:
+        return False
+    from pypinyin import lazy_pinyin  # loads its dictionaries: only when a copy needs it
 
-    return len(site) >= 4 and site in "".join(lazy_pinyin(source)).lower()
+    return site in "".join(lazy_pinyin(source)).lower()
 
 
 def sort_key(copy: dict[str, Any]) -> tuple[Any, ...]:

@@ -1,9 +1,11 @@
 """Fuzzed templates served as crawlable portals, for profile-only crawls on unseen templates.
 
 ``FuzzPortals("score", count=4).start()`` serves one portal per template on 127.0.0.1 (free
-ports chosen by the system): ``/robots.txt``, list pages ``/list/index.html``,
-``/list/index_2.html`` ... (10 links each) and the template's article pages at their own paths,
-with the headers and bytes of ``pages()``. ``write_profiles(dir)`` writes a profile per portal
+ports chosen by the system): ``/robots.txt``, a home page ``/``, list pages (10 links each;
+``/list/index.html``, ``/list/index_2.html`` ... or the paths and layout of the portal's
+family, ``families=[...]`` from ``tests/simulator/templates/families.py``, one per portal in
+turn) and the template's article pages at their own paths, with the headers and bytes of
+``pages()``. ``write_profiles(dir)`` writes a profile per portal
 with ``follow``/``articles`` only (no ``selectors``); ``truth()`` is the pages' truth with the
 served ``url`` and the profile id as ``site``. Crawl score portals only to score, never to tune.
 """
@@ -12,7 +14,6 @@ from __future__ import annotations
 
 import re
 import threading
-from html import escape
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Self
@@ -20,7 +21,8 @@ from urllib.parse import urlsplit
 
 from tests.simulator.handler import make_handler
 from tests.simulator.model import Portal
-from tests.simulator.templates.page import FuzzPage, render
+from tests.simulator.templates.families import FAMILIES, ROBOTS, Family, home_page, list_page
+from tests.simulator.templates.page import FuzzPage, render, site_of
 from tests.simulator.templates.spec import PAGES_PER_TEMPLATE, Template, templates
 
 LIST_SIZE = 10
@@ -56,10 +58,17 @@ class FuzzPortals:
     """Portals serving fuzzed templates over HTTP; see the module docstring."""
 
     def __init__(
-        self, split: str, count: int = 4, pages: int = PAGES_PER_TEMPLATE, host: str = "127.0.0.1"
+        self,
+        split: str,
+        count: int = 4,
+        pages: int = PAGES_PER_TEMPLATE,
+        host: str = "127.0.0.1",
+        families: list[str] | tuple[str, ...] | None = None,
     ) -> None:
         self.split, self.host = split, host
         self.templates = pick_templates(split, count)
+        names = list(families or ["plain"])
+        self.families = [FAMILIES[names[i % len(names)]] for i in range(len(self.templates))]
         self._pages = {t.id: [render(t, i) for i in range(pages)] for t in self.templates}
         self._servers: list[ThreadingHTTPServer] = []
         self.portals: list[Portal] = []
@@ -68,6 +77,32 @@ class FuzzPortals:
 
     def site_id(self, tpl: Template) -> str:
         return f"fuzz_{tpl.split}_{tpl.number:03d}"
+
+    def family(self, portal: Portal) -> Family:
+        return self.families[self.portals.index(portal)]
+
+    def list_urls(self, portal: Portal) -> list[str]:
+        """Absolute URLs of the portal's list pages."""
+        return [portal.base_url + p for lists, _ in self._columns(portal) for p in lists]
+
+    def _linked(self, portal: Portal) -> list[tuple[str, FuzzPage]]:
+        """(path as served, page) of every article, in order."""
+        family = self.family(portal)
+        return [
+            (family.article_prefix(i) + _local(page.url), page)
+            for i, page in enumerate(self._portal_pages(portal))
+        ]
+
+    def _columns(self, portal: Portal) -> list[tuple[list[str], list[tuple[str, FuzzPage]]]]:
+        """Per column (one without columns): its list paths and its articles."""
+        family, linked = self.family(portal), self._linked(portal)
+        columns = family.columns or ("",)
+        out = []
+        for c, column in enumerate(columns):
+            mine = linked[c :: len(columns)]
+            n_lists = max(1, -(-len(mine) // LIST_SIZE))
+            out.append((family.list_paths(n_lists, column), mine))
+        return out
 
     def start(self) -> FuzzPortals:
         for tpl in self.templates:
@@ -103,9 +138,8 @@ class FuzzPortals:
         """Truth of every served article, with the served ``url`` and ``site`` (profile id)."""
         out = []
         for portal in self.portals:
-            for page in self._portal_pages(portal):
-                t = dict(page.truth)
-                out.append({**t, "url": portal.base_url + _local(page.url), "site": portal.id})
+            for path, page in self._linked(portal):
+                out.append({**page.truth, "url": portal.base_url + path, "site": portal.id})
         return out
 
     def write_profiles(self, directory: str | Path) -> list[Path]:
@@ -115,12 +149,17 @@ class FuzzPortals:
         paths = []
         for tpl, portal in zip(self.templates, self.portals, strict=True):
             base = "^" + re.escape(portal.base_url)
-            rule = base + ARTICLE_RULES[tpl.choice["skeleton"]]
+            family = self.family(portal)
+            column = f"/({'|'.join(family.columns)})" if family.columns else ""
+            rule = base + column + ARTICLE_RULES[tpl.choice["skeleton"]]
+            starts = ", ".join(
+                f"'{portal.base_url}{family.first.format(c=c)}'" for c in family.columns or ("",)
+            )
             path = folder / f"{portal.id}.yaml"
             path.write_text(
                 f"id: {portal.id}\nname: {tpl.id}\n"
-                f"start_urls: ['{portal.base_url}/list/index.html']\n"
-                f"follow: ['{base}/list/index(_\\d+)?\\.html$']\n"
+                f"start_urls: [{starts}]\n"
+                f"follow: ['{base}{family.follow}']\n"
                 f"articles: ['{rule}']\n",
                 encoding="utf-8",
             )
@@ -136,23 +175,23 @@ class FuzzPortals:
             self._log.append((method, url, status))
 
     def _respond(self, portal: Portal, path: str) -> tuple[int, list[tuple[str, str]], bytes]:
-        pages = self._portal_pages(portal)
         if path == "/robots.txt":
-            return 200, [("Content-Type", "text/plain")], b"User-agent: *\nDisallow: /admin/\n"
-        n_lists = max(1, -(-len(pages) // LIST_SIZE))
-        lists = ["/list/index.html"] + [f"/list/index_{i + 1}.html" for i in range(1, n_lists)]
-        if path in lists:
-            k = lists.index(path)
-            chunk = pages[k * LIST_SIZE : (k + 1) * LIST_SIZE]
-            rows = "".join(
-                f'<li><a href="{escape(_local(p.url))}">{escape(p.truth["title"])}</a></li>\n'
-                for p in chunk
-            )
-            more = "".join(f'<a href="{u}">{i + 1}</a> ' for i, u in enumerate(lists))
-            html = f"<html><head><meta charset='utf-8'><title>{portal.name}</title></head><body><ul>\n{rows}</ul><div>{more}</div></body></html>"
+            return 200, [("Content-Type", "text/plain")], ROBOTS.encode()
+        family = self.family(portal)
+        name = site_of(self.templates[self.portals.index(portal)]).name
+        linked = self._linked(portal)
+        html = None
+        if path == "/":
+            html = home_page(family, name, linked[:6])
+        for lists, mine in self._columns(portal):
+            if path in lists:
+                k = lists.index(path)
+                chunk = mine[k * LIST_SIZE : (k + 1) * LIST_SIZE]
+                html = list_page(family, name, chunk, lists, k)
+        if html is not None:
             return 200, [("Content-Type", "text/html; charset=utf-8")], html.encode()
-        for page in pages:
-            if _local(page.url) == path:
+        for served, page in linked:
+            if served == path:
                 return 200, list(page.headers), page.body
         return 404, [("Content-Type", "text/html; charset=utf-8")], b"<html>404</html>"
 
