@@ -62,6 +62,9 @@ def run_crawls(
         if status:
             site = getattr(crawler.spider, "name", "?")
             reason = crawler.stats.get_value("exit/reason") if crawler.stats else None
+            if reason is None and crawler.stats and crawler.stats.get_value("start_time"):
+                # opened but never closed: a second Ctrl-C, or a crash of the crawl itself
+                reason = "stopped before its end; run the same command again to resume"
             fail(command, f"{site}: exit status {status} ({reason or 'did not run'})", status)
         command.exitcode = max(command.exitcode, status)
     if command.crawler_process.bootstrap_failed:

@@ -64,6 +64,7 @@ AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 RETRY_ENABLED = True
 RETRY_TIMES = 3
+RETRY_AFTER_MAX = float(_env("RETRY_AFTER_MAX", 120))  # seconds; a longer Retry-After: give up
 DOWNLOAD_TIMEOUT = 60
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
@@ -81,6 +82,13 @@ STORE_BATCH_WAIT = float(_env("STORE_BATCH_WAIT", 0.25))  # seconds a batch wait
 # --- refresh: conditional GET, stop paging at known articles (active in `scrapy refresh`) ---
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.refresh.ConditionalGetMiddleware": 580,
+    # hostile servers: Retry-After honoured (bounded), decompression bombs and HTTP 200
+    # anti-bot challenge pages counted as failed fetches
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.retry.RetryAfterMiddleware": 550,
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.middlewares.compression.CountedCompressionMiddleware": 590,
+    "crawler.middlewares.challenge.ChallengeMiddleware": 585,
     # next to the engine: sees each fetch's final outcome, after retries and redirects
     "crawler.middlewares.outcome.FetchOutcomeMiddleware": 10,
 }
@@ -114,6 +122,8 @@ EXTENSIONS_BASE = {
 }
 LOGSTATS_INTERVAL = float(_env("LOGSTATS_INTERVAL", 60.0))  # seconds between status lines
 DISTRIBUTED_IDLE_CLOSE = float(_env("DISTRIBUTED_IDLE_CLOSE", 10))  # idle seconds before closing
+# seconds a dead worker's leased requests wait before another worker requeues them
+DISTRIBUTED_LEASE_TTL = float(_env("DISTRIBUTED_LEASE_TTL", 30))
 
 LOG_LEVEL = _env("LOG_LEVEL", "INFO")
 # Scrapy's "Versions:" start-up line, without the packages whose version is looked up in the

@@ -30,9 +30,13 @@ def cpu_stage(
     from model.items import Skip
     from pipelines.dedup.hashing import sketch
     from pipelines.extract import MAX_BYTES, extract
+    from pipelines.extract.challenge import challenge_reason
     from pipelines.normalize import normalize
 
     limit = MAX_BYTES if max_bytes is None else max_bytes
+    challenge = challenge_reason(page.body) if page.status == 200 else None
+    if challenge is not None:  # an anti-bot page in place of the article (replay sees these)
+        return Skip(page.url, "challenge", challenge)
     result = extract(page, profile, limit, strict=strict)
     if isinstance(result, Skip):
         return result
