@@ -2,7 +2,9 @@
 
 A file still locked by a live ``WarcWriter`` (``fcntl.flock``) is left alone. Otherwise the file
 is cut after its last whole gzip member that parses as WARC records and renamed to
-``.warc.gz``; a file without one whole record is removed.
+``.warc.gz``; a file without one whole record is removed. A file whose damaged bytes are
+followed by whole records (a write failed mid-file, then writing went on) is never cut: stored
+articles may point to those records, so it is left ``.open`` with an error naming the offset.
 """
 
 from __future__ import annotations
@@ -38,6 +40,22 @@ def valid_prefix(buf: bytes | mmap.mmap) -> tuple[int, int]:
     return end, records
 
 
+def whole_records_after(buf: bytes | mmap.mmap, start: int) -> int:
+    """Whole, parseable records in the members after ``start`` (past damaged bytes)."""
+    count = 0
+    for member in iter_members(buf, start):
+        if member.error is not None or member.data is None:
+            continue
+        try:
+            pos = skip_blank(member.data, 0)
+            while pos < len(member.data):
+                _, pos = parse_record(member.data, pos)
+                count += 1
+        except ParseError:
+            continue
+    return count
+
+
 def _repair(path: Path) -> Path | None:
     final = path.with_name(path.name[: -len(OPEN_SUFFIX)])
     with path.open("r+b") as fh:
@@ -50,6 +68,16 @@ def _repair(path: Path) -> Path | None:
         if size:
             with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as buf:
                 end, records = valid_prefix(buf)
+                after = whole_records_after(buf, end) if end < size else 0
+            if after:
+                logger.error(
+                    "recovery: %s is damaged at byte %d but %d whole records follow; left "
+                    "as it is (cutting would lose captures stored articles may point to)",
+                    path.name,
+                    end,
+                    after,
+                )
+                return None
         else:
             end, records = 0, 0
         if records == 0:

@@ -3,12 +3,16 @@
 The file is held open for the whole crawl under an exclusive ``fcntl.flock`` (so
 ``archive.recovery.recover`` leaves it alone), flushed after every record (a SIGKILL leaves
 whole records plus at most one partial member, which recovery cuts off) and rotated once it
-reaches ``max_size``.
+reaches ``max_size``. A record is built in memory and written with unbuffered writes; a write
+that fails (``ENOSPC``, ``EIO``) is cut back to the last whole record and the writer refuses
+every later write (:class:`WarcWriteError`), so a full disk never leaves a partial member
+before later records.
 """
 
 from __future__ import annotations
 
 import fcntl
+import io
 import os
 import re
 import socket
@@ -38,6 +42,11 @@ from archive.records import (
 )
 
 OPEN_SUFFIX = ".open"
+
+
+class WarcWriteError(OSError):
+    """A record could not be written (disk full, I/O error): the file was cut back to its last
+    whole record, and the writer writes nothing more."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +103,7 @@ class WarcWriter:
         self._warc: _WarcioWriter | None = None
         self._lock = threading.Lock()
         self.files: list[Path] = []
+        self.failed: OSError | None = None
 
     # -- file lifecycle -------------------------------------------------------------------
     def _open(self) -> None:
@@ -101,10 +111,12 @@ class WarcWriter:
         name = f"{self.prefix}-{stamp}-{self._serial:05d}-{self._host}-{os.getpid()}.warc.gz"
         self._serial += 1
         path = self.directory / name
-        fh = open(str(path) + OPEN_SUFFIX, "xb")  # noqa: SIM115 - held for the whole file
+        # unbuffered: a failed write leaves nothing in a buffer to be flushed after the cut
+        fh = open(str(path) + OPEN_SUFFIX, "xb", buffering=0)  # noqa: SIM115 - held for the file
         fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         self._fh, self._path = fh, path
-        self._warc = _WarcioWriter(fh, gzip=True, warc_version="1.1")
+        # builds records and gzips each into memory; _write puts the member in the file
+        self._warc = _WarcioWriter(io.BytesIO(), gzip=True, warc_version="1.1")
         info = {
             "software": _software(),
             "format": "WARC File Format 1.1",
@@ -128,25 +140,70 @@ class WarcWriter:
     def _close_file(self) -> None:
         if self._fh is None or self._path is None:
             return
-        self._fh.flush()
-        os.fsync(self._fh.fileno())
-        os.replace(str(self._path) + OPEN_SUFFIX, self._path)
+        partial = str(self._path) + OPEN_SUFFIX
+        if self._fh.tell() == 0:  # not even its warcinfo record could be written
+            os.unlink(partial)
+            self._fh.close()
+            self._fh = self._path = self._warc = None
+            return
+        try:
+            os.fsync(self._fh.fileno())
+        except OSError as exc:  # left .open: recovery checks it on the next start
+            self._fh.close()
+            self._fh = self._path = self._warc = None
+            self.failed = self.failed or exc
+            raise WarcWriteError(exc.errno, f"{partial}: {exc.strerror or exc}") from exc
+        os.replace(partial, self._path)
         self._fh.close()  # releases the flock after the rename: recovery never sees it half-done
         self.files.append(self._path)
         self._fh = self._path = self._warc = None
 
     def _ensure_file(self) -> None:
+        if self.failed is not None:
+            raise WarcWriteError(self.failed.errno, f"WARC writer stopped: {self.failed}")
         if self._fh is not None and self._fh.tell() >= self.max_size:
             self._close_file()
         if self._fh is None:
-            self._open()
+            try:
+                self._open()
+            except WarcWriteError:
+                raise
+            except OSError as exc:
+                self.failed = exc
+                raise WarcWriteError(exc.errno, f"cannot open a WARC file: {exc}") from exc
+
+    def _write_pair(self, first: object, second: object) -> RecordRef:
+        """Two records (response or revisit, then its request) written whole, or neither."""
+        ref = self._write(first)
+        try:
+            self._write(second)
+        except WarcWriteError:
+            if self._fh is not None:
+                os.ftruncate(self._fh.fileno(), ref.offset)
+                self._fh.seek(ref.offset)
+            raise
+        return ref
 
     def _write(self, record: object) -> RecordRef:
         assert self._fh is not None
         assert self._warc is not None
         assert self._path is not None
+        if self.failed is not None:
+            raise WarcWriteError(self.failed.errno, f"WARC writer stopped: {self.failed}")
+        member = io.BytesIO()
+        self._warc.out = member
+        self._warc.write_record(record)  # one gzip member, in memory
+        data = member.getbuffer()
         offset = self._fh.tell()
-        self._warc.write_record(record)  # one gzip member, flushed to the OS
+        try:
+            written = 0
+            while written < len(data):  # a short write (disk nearly full) is followed up
+                written += self._fh.write(data[written:]) or 0
+        except OSError as exc:
+            self._cut(offset, exc)
+            raise WarcWriteError(exc.errno, f"{self._path.name}: {exc.strerror or exc}") from exc
+        finally:
+            data.release()
         headers = record.rec_headers  # type: ignore[attr-defined]
         return RecordRef(
             file=self._path.name,
@@ -156,8 +213,20 @@ class WarcWriter:
             date=headers.get_header("WARC-Date"),
         )
 
+    def _cut(self, offset: int, exc: OSError) -> None:
+        """Cut the file back to ``offset`` (its last whole record) after a failed write."""
+        assert self._fh is not None
+        self.failed = exc
+        os.ftruncate(self._fh.fileno(), offset)  # frees space: works on a full disk
+        self._fh.seek(offset)
+
+    @staticmethod
+    def _record_id(record: object) -> str:
+        return record.rec_headers.get_header("WARC-Record-ID")  # type: ignore[attr-defined]
+
     def close(self) -> None:
-        """Close (fsync and rename) the current file. The writer may be used again after."""
+        """Close (fsync and rename) the current file. The writer may be used again after, unless
+        a write failed."""
         with self._lock:
             self._close_file()
 
@@ -199,9 +268,8 @@ class WarcWriter:
                 payload=response.body,
                 extra=extra,
             )
-            ref = self._write(record)
-            self._write(self._request_record(request, date, ref.record_id))
-            return ref
+            request_record = self._request_record(request, date, self._record_id(record))
+            return self._write_pair(record, request_record)
 
     def write_revisit(
         self,
@@ -242,9 +310,8 @@ class WarcWriter:
                 http_headers=response_http_headers(response),
                 extra=extra,
             )
-            ref = self._write(record)
-            self._write(self._request_record(request, date, ref.record_id))
-            return ref
+            request_record = self._request_record(request, date, self._record_id(record))
+            return self._write_pair(record, request_record)
 
     def write_request_only(self, request: HttpRequestData) -> RecordRef:
         """Write the request record of a fetch that got no response (DNS error, timeout)."""

@@ -5,8 +5,9 @@
 One table per page set, one column per field, one row per extractor; scoring rules are in
 ``bench/scoring.py``, the sets in ``bench/cases.py``, the extractors and their common input
 in ``bench/extractors.py``. docs/s is measured on the same pages for every extractor (the
-decoding is done once before timing, a warm-up page is not timed); the machine's load is
-printed with it.
+decoding is done once before timing, a warm-up page is not timed, the extractors take turns
+page by page so that a change of the machine's load weighs on all alike); the machine's load
+is printed with it, and ours' speed next to plain trafilatura's with metadata.
 
 The floors (``FLOORS``) apply to ours. The bench exits 1 when ours is below a floor on a set
 we never tuned on (held-out real pages, fuzzed templates of the score split), with
@@ -129,34 +130,48 @@ class Result:
 
 def run(name: str, cases: list[Case], misses: bool) -> Result:
     """Extractor ``name`` over ``cases``; a crash scores 0 on every field it produces."""
-    fn, produces, result = EXTRACTORS[name], PRODUCES[name], Result()
+    return run_all([name], cases, name if misses else None)[name]
+
+
+def run_all(names: list[str], cases: list[Case], misses: str | None = None) -> dict[str, Result]:
+    """Every extractor of ``names`` over ``cases``, interleaved page by page so that the
+    machine's load (other processes come and go) weighs on each extractor's docs/s alike;
+    ``misses`` names the extractor whose misses are listed on stderr."""
+    results = {name: Result() for name in names}
     if cases:  # warm-up: imports and caches are not part of docs/s
-        with contextlib.suppress(Exception):
-            fn(cases[0].url, cases[0].html)
+        for name in names:
+            with contextlib.suppress(Exception):
+                EXTRACTORS[name](cases[0].url, cases[0].html)
     for case in cases:
-        start = time.perf_counter()
-        try:
-            pred, crashed = fn(case.url, case.html), False
-        except Exception as exc:
-            pred, crashed = {}, True
-            result.crashes.append(f"{case.name}: {type(exc).__name__}: {exc}"[:200])
-        result.seconds += time.perf_counter() - start
-        result.pages += 1
-        for column in COLUMNS:
-            fieldname = _FIELD.get(column, column)
-            key = fieldname.removesuffix("_full")
-            if column == "p10" or key not in produces:
-                continue
-            value = score(fieldname, pred, case.truth)
-            if value is None:
-                continue
-            value = 0.0 if crashed else value
-            result.scores[column].append(value)
-            if misses and value < (0.9 if key == "body" else 1):
-                got = f"{value:.2f}" if key == "body" else repr(pred.get(key))
-                want = "" if key == "body" else f" != {case.truth.get(key)!r}"
-                print(f"  miss {case.name} {column}: {got}{want}", file=sys.stderr)
-    return result
+        for name in names:
+            _score_one(name, case, results[name], name == misses)
+    return results
+
+
+def _score_one(name: str, case: Case, result: Result, misses: bool) -> None:
+    fn, produces = EXTRACTORS[name], PRODUCES[name]
+    start = time.perf_counter()
+    try:
+        pred, crashed = fn(case.url, case.html), False
+    except Exception as exc:
+        pred, crashed = {}, True
+        result.crashes.append(f"{case.name}: {type(exc).__name__}: {exc}"[:200])
+    result.seconds += time.perf_counter() - start
+    result.pages += 1
+    for column in COLUMNS:
+        fieldname = _FIELD.get(column, column)
+        key = fieldname.removesuffix("_full")
+        if column == "p10" or key not in produces:
+            continue
+        value = score(fieldname, pred, case.truth)
+        if value is None:
+            continue
+        value = 0.0 if crashed else value
+        result.scores[column].append(value)
+        if misses and value < (0.9 if key == "body" else 1):
+            got = f"{value:.2f}" if key == "body" else repr(pred.get(key))
+            want = "" if key == "body" else f" != {case.truth.get(key)!r}"
+            print(f"  miss {case.name} {column}: {got}{want}", file=sys.stderr)
 
 
 def below_floors(result: Result) -> list[str]:
@@ -189,6 +204,16 @@ def print_table(pageset: PageSet, n: int, results: dict[str, Result]) -> list[st
     for name, result in results.items():
         for crash in result.crashes[:3]:
             print(f"  crash {name} {crash}")
+    if "ours" in results and "trafilatura" in results:
+        ours, peer = (
+            r.pages / r.seconds if r.seconds else 0.0
+            for r in (results["ours"], results["trafilatura"])
+        )
+        ratio = f"{ours / peer:.2f}x" if peer else "-"
+        print(
+            f"  speed: ours {ours:.1f} docs/s, trafilatura with metadata {peer:.1f} docs/s "
+            f"(ours {ratio}; same pages, interleaved)"
+        )
     misses = below_floors(results["ours"]) if "ours" in results else []
     behind = []
     if "ours" in results:
@@ -241,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
         verbose = args.verbose and "ours" in names and pageset.tuned
         if verbose:
             print(f"misses of ours on {pageset.key}:", file=sys.stderr)
-        results = {name: run(name, cases, verbose and name == "ours") for name in names}
+        results = run_all(names, cases, "ours" if verbose else None)
         misses = print_table(pageset, len(cases), results)
         if misses and not pageset.subset and (args.enforce_all or not pageset.tuned):
             failed.append(f"{pageset.key}: {'; '.join(misses)}")

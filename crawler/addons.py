@@ -35,10 +35,11 @@ class ArchiveAddon:
 class DistributedAddon:
     """scrapy-redis scheduler and dupefilter, shared by every worker, iff ``REDIS_URL`` is set.
 
-    Settings: ``REDIS_URL``, ``CRAWL_RUN``. Workers started with the same ``CRAWL_RUN`` (default:
+    Settings: ``REDIS_URL``, ``CRAWL_RUN``, ``DISTRIBUTED_LEASE_TTL``. Workers started with the same ``CRAWL_RUN`` (default:
     the UTC date) share one queue and one dupefilter. The keys persist (``SCHEDULER_PERSIST``),
     because a worker that finishes first must not flush a queue the others still use; a new
-    ``CRAWL_RUN`` starts with a fresh dupefilter, so the next crawl fetches again.
+    ``CRAWL_RUN`` starts with a fresh dupefilter, so the next crawl fetches again. Pops are
+    leases (``crawler.scheduler``): a killed worker's requests go back to the queue.
     """
 
     def update_settings(self, settings: BaseSettings) -> None:
@@ -47,12 +48,25 @@ class DistributedAddon:
         from crawler.extensions.distributed import DistributedIdle
 
         run = settings.get("CRAWL_RUN") or datetime.now(UTC).strftime("%Y%m%d")
-        settings.set("SCHEDULER", "scrapy_redis.scheduler.Scheduler", priority="addon")
+        # scrapy-redis's scheduler with leases: a killed worker's requests come back
+        settings.set("SCHEDULER", "crawler.scheduler.LeasedScheduler", priority="addon")
         settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter", priority="addon")
         settings.set("SCHEDULER_PERSIST", True, priority="addon")
         settings.set("SCHEDULER_QUEUE_KEY", f"countynews:%(spider)s:{run}:requests", "addon")
         settings.set("SCHEDULER_DUPEFILTER_KEY", f"countynews:%(spider)s:{run}:dupefilter", "addon")
         settings.set_in_component_priority_dict("EXTENSIONS", DistributedIdle, 100)
+        from crawler.middlewares.lease import (
+            LEASE_DOWNLOADER_PRIORITY,
+            LEASE_SPIDER_PRIORITY,
+            LeaseAckMiddleware,
+        )
+
+        settings.set_in_component_priority_dict(
+            "DOWNLOADER_MIDDLEWARES", LeaseAckMiddleware, LEASE_DOWNLOADER_PRIORITY
+        )
+        settings.set_in_component_priority_dict(
+            "SPIDER_MIDDLEWARES", LeaseAckMiddleware, LEASE_SPIDER_PRIORITY
+        )
         quiet_scrapy_redis()
 
 

@@ -8,6 +8,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+# bytes of a response body above which extraction skips the page (``too_large``); the
+# ``EXTRACT_MAX_BODY`` default, here so settings need not import the extractor
+MAX_BODY_BYTES = 20 * 1024 * 1024
+
 
 @dataclass(slots=True)
 class Page:
@@ -35,6 +39,23 @@ class Page:
             if key.lower() == lname:
                 return value
         return None
+
+
+def capture_of(page: Page) -> dict[str, Any]:
+    """What the database keeps of a capture (``captures`` columns): the validators for a
+    refresh's conditional GET and the location of its WARC record."""
+    warc = page.warc or {}
+    return {
+        "url": page.url,
+        "site": page.site,
+        "status": page.status,
+        "etag": page.header("ETag"),
+        "last_modified": page.header("Last-Modified"),
+        "fetched": page.fetched,
+        "warc_file": warc.get("file"),
+        "warc_offset": warc.get("offset"),
+        "warc_length": warc.get("length"),
+    }
 
 
 @dataclass(slots=True)
@@ -74,7 +95,8 @@ class Article:
 
     Internal fields (stored, not exported): ``extractor_version``, ``charset`` (codec and how it
     was decided), ``flags`` (quality flags such as ``mojibake``), ``minhash`` (the near-duplicate
-    signature, filled by the CPU stage), ``capture`` (the response's validators for refresh).
+    signature, filled by the CPU stage), ``shingle_count`` (distinct shingles behind it, for
+    the containment check), ``capture`` (the response's validators for refresh).
     """
 
     id: str
@@ -97,6 +119,7 @@ class Article:
     charset: str | None = None
     flags: list[str] = field(default_factory=list)
     minhash: list[int] | None = None
+    shingle_count: int | None = None
     capture: dict[str, Any] | None = None
 
     def export(self) -> dict[str, Any]:

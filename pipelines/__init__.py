@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from model.items import Article, Page, Skip
     from model.profiles import SiteProfile
+    from pipelines.dedup.hashing import Sketch
 
 
 def cpu_stage(
@@ -27,21 +28,29 @@ def cpu_stage(
     above which a page is a ``too_large`` skip (default: the extractor's ``MAX_BYTES``; the
     crawl and replay pass ``EXTRACT_MAX_BODY``)."""
     from model.items import Skip
-    from pipelines.dedup.hashing import minhash
+    from pipelines.dedup.hashing import sketch
     from pipelines.extract import MAX_BYTES, extract
+    from pipelines.extract.challenge import challenge_reason
     from pipelines.normalize import normalize
 
     limit = MAX_BYTES if max_bytes is None else max_bytes
+    challenge = challenge_reason(page.body) if page.status == 200 else None
+    if challenge is not None:  # an anti-bot page in place of the article (replay sees these)
+        return Skip(page.url, "challenge", challenge)
     result = extract(page, profile, limit, strict=strict)
     if isinstance(result, Skip):
         return result
     if strict:
         article = normalize(result)
-        article.minhash = minhash(article.text)
+        _sign(article, sketch(article.text))
         return article
     try:
         article = normalize(result)
-        article.minhash = minhash(article.text)
+        _sign(article, sketch(article.text))
     except Exception as exc:  # a bug must cost one page, not the crawl
         return Skip(page.url, "error", f"normalize failed: {exc!r}")
     return article
+
+
+def _sign(article: Article, signature: Sketch) -> None:
+    article.minhash, article.shingle_count = signature.minhash, signature.size

@@ -11,11 +11,12 @@ import logging
 import queue
 import threading
 import time
+from collections.abc import Sequence
 from concurrent.futures import Future
 from typing import TYPE_CHECKING
 
-from crawler.db.repository import record_capture, store_article
-from pipelines.dedup.index import assign, index_signature
+from crawler.db.repository import record_capture, record_captures, store_article, store_articles
+from pipelines.dedup.index import assign, assign_batch
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
@@ -26,14 +27,21 @@ logger = logging.getLogger(__name__)
 
 
 def store(session: Session, article: Article) -> str:
-    """The article's signature into the duplicate index, the article (earlier versions kept),
-    its capture's validators. Returns ``new``, ``changed`` or ``unchanged``; the caller
+    """The article (earlier versions kept) and its capture's validators, after the dedup step
+    (which indexed its signature). Returns ``new``, ``changed`` or ``unchanged``; the caller
     commits."""
-    index_signature(session, article)
     outcome = store_article(session, article)
     if article.capture:
         record_capture(session, dict(article.capture, article_id=article.id))
     return outcome
+
+
+def store_batch(session: Session, articles: Sequence[Article]) -> list[str]:
+    """:func:`store` for a batch, in order (one lookup of the known ids, one insert of the new
+    articles, one upsert of the captures)."""
+    outcomes = store_articles(session, articles)
+    record_captures(session, [dict(a.capture, article_id=a.id) for a in articles if a.capture])
+    return outcomes
 
 
 def ingest(session: Session, article: Article, site_names: dict[str, str]) -> tuple[str, str]:
@@ -52,10 +60,11 @@ class BatchWriter:
     :meth:`submit` returns at once with a future that resolves to ``(kind, outcome)`` once the
     article's transaction has committed (or to the exception that kept it out). A batch closes
     at ``batch_size`` articles or ``max_wait`` seconds after its first one (settings
-    ``STORE_BATCH_SIZE`` and ``STORE_BATCH_WAIT`` in a crawl or replay). When the batch's
-    transaction fails, the batch is written again one article per savepoint, so only the bad
-    article fails. Articles of one batch see each other: each is flushed before the next one's
-    duplicate lookup.
+    ``STORE_BATCH_SIZE`` and ``STORE_BATCH_WAIT`` in a crawl or replay). Dedup takes the whole
+    batch at once (:func:`pipelines.dedup.index.assign_batch`: a fixed number of lookups per
+    batch; articles of one batch see each other as if assigned one by one), then each article
+    is stored. When the batch's transaction fails, the batch is written again one article per
+    savepoint, so only the bad article fails.
     """
 
     def __init__(
@@ -133,10 +142,9 @@ class BatchWriter:
 
     def _write(self, session: Session, batch: list[Job]) -> None:
         try:
-            results = []
-            for article, _ in batch:
-                results.append(ingest(session, article, self.site_names))
-                session.flush()
+            articles = [article for article, _ in batch]
+            kinds = assign_batch(session, articles, self.site_names)
+            results = list(zip(kinds, store_batch(session, articles), strict=True))
             session.commit()
         except Exception:
             session.rollback()

@@ -142,24 +142,23 @@ def kill_and_resume(
     rng: random.Random,
     how: str = "sigkill",
     min_stored: int = 0,
+    max_wait: float = 3.0,
 ) -> Case:
     """Crawl ``site``, interrupt it ``kills`` times at random moments (each after at least
-    ``min_stored`` more articles were stored, then a random 0-3 s), then let the same command
-    run to its end. Counts are against the simulator's truth and request log."""
+    ``min_stored`` more articles were stored, then a random 0 to ``max_wait`` s), then let the
+    same command run to its end. Counts are against the simulator's truth and request log."""
     sites, data = root / "sites", root / "data"
     sites.mkdir(parents=True, exist_ok=True)
     sim.write_profiles(sites)
     env = {"DATA_DIR": str(data), "SITES_DIR": str(sites)}
     extra = ["-s", f"JOBDIR={root / 'job'}"] if jobdir else []
-    case = Case(f"{how}{' jobdir' if jobdir else ''} {site}", kills=kills)
+    case = Case(f"{how}{' jobdir' if jobdir else ''} {site}")
     truth = {t["url"] for t in sim.truth() if t["site"] == site}
     case.truth = len(truth)
     sim.reset_requests()
+    finished: int | None = None  # exit status of a crawl that ended before its kill
     for _ in range(kills):
         before = count_articles(data / "articles.db")
-        if before >= len(truth):
-            case.notes.append("crawl finished before a kill")
-            break
         proc = crawl_process(site, env, extra, root / "crawl.log")
         target = min(before + min_stored, len(truth) - 1)
         try:
@@ -167,13 +166,16 @@ def kill_and_resume(
         except AssertionError:
             kill_session(proc.pid)
             raise
-        time.sleep(rng.uniform(0, 3))
+        time.sleep(rng.uniform(0, max_wait))
         if proc.poll() is not None:
             case.notes.append(f"a crawl ended before its kill (exit {proc.returncode})")
-            continue
+            finished = proc.returncode
+            break
         case.orphans += interrupt(proc, how, rng)
-    final = scrapy("crawl", site, *PACED, *extra, env=env, check=False)
-    case.exit_status = final.returncode
+        case.kills += 1
+    if finished is None:  # the same command again, to the end
+        finished = scrapy("crawl", site, *PACED, *extra, env=env, check=False).returncode
+    case.exit_status = finished
     stored = stored_urls(data / "articles.db")
     case.lost = len(truth - set(stored))
     case.stored_twice = sum(1 for n in stored.values() if n > 1)
@@ -189,26 +191,33 @@ def kill_and_resume(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.faults", description=__doc__)
-    parser.add_argument("--kills", type=int, default=20, help="kill points per case")
+    parser.add_argument("--kills", type=int, default=20, help="kill points in all")
     parser.add_argument("--articles", type=int, default=60, help="articles per portal")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--per-run", type=int, default=5, help="kills before each final run")
+    parser.add_argument(
+        "--per-run", type=int, default=5, help="kills of one crawl before its final run"
+    )
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)
     cases: list[Case] = []
+    plan = [
+        (True, "sigkill"),
+        (False, "sigkill"),
+        (True, "double_sigint"),
+        (False, "double_sigint"),
+    ]
     with running_simulator(articles_per_portal=args.articles) as sim:
-        plan: list[tuple[bool, str]] = [(True, "sigkill"), (False, "sigkill")]
-        plan.append((True, "double_sigint"))
-        for jobdir, how in plan:
-            done = 0
-            while done < args.kills:
-                n = min(args.per_run, args.kills - done)
-                site = rng.choice([p.id for p in sim.portals])
-                with tempfile.TemporaryDirectory(prefix="faults-") as tmp:
-                    case = kill_and_resume(sim, site, Path(tmp), n, jobdir, rng, how, 2)
-                print(case.line(), flush=True)
-                cases.append(case)
-                done += n
+        done, turn = 0, 0
+        while done < args.kills:
+            jobdir, how = plan[turn % len(plan)]
+            turn += 1
+            n = min(args.per_run, args.kills - done)
+            site = rng.choice([p.id for p in sim.portals])
+            with tempfile.TemporaryDirectory(prefix="faults-") as tmp:
+                case = kill_and_resume(sim, site, Path(tmp), n, jobdir, rng, how, 2)
+            print(case.line(), flush=True)
+            cases.append(case)
+            done += n
     kills = sum(c.kills for c in cases)
     summary: dict[str, Any] = {
         "cases": len(cases),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -73,25 +73,28 @@ class CaptureRow(Base):
 
 
 class SignatureRow(Base):
-    """The MinHash signature of an article, for near-duplicate checks across runs."""
+    """The MinHash signature of an article (128 little-endian uint32, 512 bytes) and its
+    number of distinct shingles, for near-duplicate checks across runs. ``doc`` is the
+    article's 64-bit integer key (``pipelines.dedup.sql.doc_id``), shared with the bands."""
 
-    __tablename__ = "signatures"
+    __tablename__ = "dedup_signatures"
 
-    article_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    minhash: Mapped[list[int]] = mapped_column(JSON)
+    doc: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    article_id: Mapped[str] = mapped_column(String(32))
+    size: Mapped[int] = mapped_column(Integer)
+    minhash: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class BandRow(Base):
-    """LSH band keys: two articles sharing a key are near-duplicate candidates."""
+    """LSH band keys (band number and rows hashed into one signed 64-bit int): two articles
+    sharing a key are near-duplicate candidates. The primary key (key, doc) is the one index:
+    lookups by key, deletes by (key, doc); SQLite stores it without rowid (one b-tree)."""
 
-    __tablename__ = "signature_bands"
-    __table_args__ = (
-        Index("ix_signature_bands_band", "band"),
-        Index("ix_signature_bands_article_id", "article_id"),
-    )
+    __tablename__ = "dedup_bands"
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
-    band: Mapped[str] = mapped_column(String(64), primary_key=True)
-    article_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    doc: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
 
 
 class CrawlRunRow(Base):

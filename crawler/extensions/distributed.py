@@ -17,15 +17,17 @@ if TYPE_CHECKING:
 
 class DistributedIdle:
     """Keeps an idle worker open until ``DISTRIBUTED_IDLE_CLOSE`` seconds have
-    passed without a response, so it picks up requests other workers enqueue meanwhile."""
+    passed without a response, so it picks up requests other workers enqueue meanwhile, and
+    while another worker holds leased requests (they come back if it dies)."""
 
-    def __init__(self, wait: float) -> None:
+    def __init__(self, crawler: Crawler, wait: float) -> None:
+        self.crawler = crawler
         self.wait = wait
         self.last_activity = time.monotonic()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DistributedIdle:
-        ext = cls(crawler.settings.getfloat("DISTRIBUTED_IDLE_CLOSE"))
+        ext = cls(crawler, crawler.settings.getfloat("DISTRIBUTED_IDLE_CLOSE"))
         crawler.signals.connect(ext.activity, signal=signals.response_received)
         crawler.signals.connect(ext.activity, signal=signals.spider_opened)
         crawler.signals.connect(ext.idle, signal=signals.spider_idle)
@@ -36,4 +38,9 @@ class DistributedIdle:
 
     def idle(self) -> None:
         if time.monotonic() - self.last_activity < self.wait:
+            raise DontCloseSpider
+        scheduler = getattr(self.crawler.engine, "scheduler", None)
+        others = getattr(scheduler, "others_in_flight", None)
+        if others is not None and others():
+            # another worker holds leased requests: it may add more, or die and leave them
             raise DontCloseSpider

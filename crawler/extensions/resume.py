@@ -21,6 +21,7 @@ import fcntl
 import json
 import logging
 import os
+import pickle
 import re
 import shutil
 import socket
@@ -79,6 +80,21 @@ def clear_job_state(jobdir: Path) -> list[str]:
     return removed
 
 
+def check_spider_state(jobdir: Path) -> bool:
+    """Remove ``jobdir/spider.state`` if it cannot be read (a second Ctrl-C cut its writing
+    short; Scrapy would fail to open the spider on every later run). True if removed."""
+    path = jobdir / "spider.state"
+    if not path.exists():
+        return False
+    try:
+        with path.open("rb") as fh:
+            pickle.load(fh)  # our own job directory
+    except Exception:
+        path.unlink()
+        return True
+    return False
+
+
 class CrawlResume:
     """Marks a running crawl and resumes an unfinished one.
 
@@ -118,6 +134,9 @@ class CrawlResume:
                     self.jobdir,
                     " and ".join(removed),
                 )
+        if self.jobdir and check_spider_state(Path(self.jobdir)):
+            self._stat("resume/job_state_cleared")
+            logger.warning("%s: JOBDIR %s/spider.state was cut short; removed", site, self.jobdir)
         host = re.sub(r"[^A-Za-z0-9.]+", "_", socket.gethostname()) or "host"
         self.path = directory / f"{site}-{host}-{os.getpid()}.json"
         self._fh = self.path.open("w")

@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import logging
 import socket
+import time
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
+from scrapy.utils.defer import _schedule_coro
 from twisted.internet.error import ConnectionRefusedError as TxConnectionRefused
 
 from archive import HttpRequestData, HttpResponseData, WarcWriter, recover
-from archive.cdxj import merge_index, unindexed
+from archive.writer import WarcWriteError
 from crawler import __version__
 from crawler.settings import data_dir, warc_dir
+from crawler.status import FAILED, raise_status
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -72,15 +75,22 @@ class WarcCaptureMiddleware:
     """Writes warcinfo, request and response records (revisit for a 304) with ``archive``.
 
     Settings: ``WARC_ENABLED``, ``WARC_DIR`` (default ``<DATA_DIR>/warc``), ``WARC_PREFIX``,
-    ``WARC_MAX_SIZE``, ``WARC_CDXJ`` (rebuild ``<DATA_DIR>/index.cdxj`` when the crawl closes). Stats: ``warc/records``, ``warc/bytes``, ``warc/revisit``,
-    ``warc/request_only``.
+    ``WARC_MAX_SIZE``, ``WARC_CDXJ`` (rebuild ``<DATA_DIR>/index.cdxj`` when the crawl closes).
+    Stats: ``warc/records``, ``warc/bytes``, ``warc/revisit``, ``warc/request_only``,
+    ``warc/write_error``.
+
+    A failed write (a full disk, an I/O error) stops the crawl (reason ``warc_write_failed``,
+    exit status 2): a page that cannot be archived is not passed on, and the writer has cut its
+    file back to the last whole record. Running the same command once space is back resumes.
     """
 
     def __init__(self, crawler: Crawler, directory: str, prefix: str, max_size: int) -> None:
         self.crawler = crawler
         self.directory, self.prefix, self.max_size = directory, prefix, max_size
         self.writer: WarcWriter | None = None
+        self.seconds = 0.0  # building and writing records, for the stat warc/seconds
         self.index_path: str | None = None
+        self.stopping = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcCaptureMiddleware:
@@ -121,10 +131,19 @@ class WarcCaptureMiddleware:
     def spider_closed(self) -> None:
         if self.writer is None:
             return
-        self.writer.close()
+        try:
+            self.writer.close()
+        except WarcWriteError as exc:  # left .open, repaired on the next start
+            logger.error("Could not close the WARC file: %s", exc)
+            raise_status(self.crawler.stats, FAILED, f"WARC close failed ({exc})")
         self.writer_files = list(self.writer.files)
         self.writer = None
+        # a distributed worker killed meanwhile left its file open: whoever finds it repairs it
+        for path in recover(self.directory):
+            logger.warning("Repaired WARC left open by an interrupted crawl: %s", path)
         if self.index_path:
+            from archive.cdxj import merge_index, unindexed  # surt: only when indexing
+
             try:
                 files = [*self.writer_files, *unindexed(self.directory, self.index_path)]
                 lines = merge_index(sorted(set(files)), self.index_path)
@@ -137,18 +156,39 @@ class WarcCaptureMiddleware:
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(key, value)
 
+    def _write_failed(self, request: Request, exc: WarcWriteError) -> IgnoreRequest:
+        """Count the failure, stop the crawl (once) and refuse the page."""
+        self._count("warc/write_error")
+        if not self.stopping:
+            self.stopping = True
+            reason = f"WARC write failed ({exc}); free space and run the same command to resume"
+            logger.error("Stopping the crawl: %s", reason)
+            raise_status(self.crawler.stats, FAILED, reason)
+            assert self.crawler.engine is not None
+            _schedule_coro(self.crawler.engine.close_spider_async(reason="warc_write_failed"))
+        return IgnoreRequest(f"not archived: {request.url}")
+
+    def _timed(self, started: float) -> None:
+        self.seconds += time.perf_counter() - started
+        if self.crawler.stats is not None:
+            self.crawler.stats.set_value("warc/seconds", round(self.seconds, 4))
+
     def process_response(self, request: Request, response: Response) -> Response:
         if self.writer is None or "cached" in response.flags:
             return response
+        started = time.perf_counter()
         req, resp = request_data(request), response_data(response)
-        if response.status == HTTPStatus.NOT_MODIFIED and "refresh_of" in request.meta:
-            known = request.meta["refresh_of"]
-            ref = self.writer.write_revisit(
-                req, resp, refers_to_uri=known["url"], refers_to_date=known["date"]
-            )
-            self._count("warc/revisit")
-        else:
-            ref = self.writer.write_exchange(req, resp)
+        try:
+            if response.status == HTTPStatus.NOT_MODIFIED and "refresh_of" in request.meta:
+                known = request.meta["refresh_of"]
+                ref = self.writer.write_revisit(
+                    req, resp, refers_to_uri=known["url"], refers_to_date=known["date"]
+                )
+                self._count("warc/revisit")
+            else:
+                ref = self.writer.write_exchange(req, resp)
+        except WarcWriteError as exc:
+            raise self._write_failed(request, exc) from None
         request.meta["warc"] = {
             "file": ref.file,
             "offset": ref.offset,
@@ -158,12 +198,18 @@ class WarcCaptureMiddleware:
         }
         self._count("warc/records", 2)
         self._count("warc/bytes", ref.length)
+        self._timed(started)
         return response
 
     def process_exception(self, request: Request, exception: Exception) -> None:
         if self.writer is None or isinstance(exception, IgnoreRequest):
             return
-        self.writer.write_request_only(request_data(request))
+        started = time.perf_counter()
+        try:
+            self.writer.write_request_only(request_data(request))
+        except WarcWriteError as exc:
+            raise self._write_failed(request, exc) from None
         self._count("warc/request_only")
+        self._timed(started)
         if not isinstance(exception, TxConnectionRefused):
             logger.debug("Fetch failed, request archived: %s (%r)", request.url, exception)

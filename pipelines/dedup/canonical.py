@@ -9,8 +9,6 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
-from pypinyin import lazy_pinyin
-
 __all__ = ["RULE", "choose_canonical", "cluster_id", "names_own_site", "sort_key"]
 
 RULE = (
@@ -56,7 +54,11 @@ def names_own_site(copy: dict[str, Any]) -> bool:
         core = _NAME_ENDINGS.sub("", name)
         return name in source or (len(core) >= 2 and core in source)
     site = (copy.get("site") or "").lower()
-    return len(site) >= 4 and site in "".join(lazy_pinyin(source)).lower()
+    if len(site) < 4:
+        return False
+    from pypinyin import lazy_pinyin  # loads its dictionaries: only when a copy needs it
+
+    return site in "".join(lazy_pinyin(source)).lower()
 
 
 def sort_key(copy: dict[str, Any]) -> tuple[Any, ...]:

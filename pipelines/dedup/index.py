@@ -1,136 +1,303 @@
 """The persistent duplicate index: exact copies by ``content_hash``, near copies by MinHash LSH
-bands stored in the database, so every run and every worker sharing ``DATABASE_URL`` sees the
-same clusters. :func:`assign` sets ``cluster`` and ``duplicate_of`` on an article and on the
-copies it joins, following :data:`pipelines.dedup.canonical.RULE`.
+band keys stored in the database, so every run and every worker sharing ``DATABASE_URL`` sees
+the same clusters. :func:`assign_batch` sets ``cluster`` and ``duplicate_of`` on a batch of
+articles and on the stored copies they join, following :data:`pipelines.dedup.canonical.RULE`,
+with a fixed number of statements per batch (:mod:`pipelines.dedup.sql`).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, insert, select
+import numpy as np
 
-from crawler.db.models import ArticleRow, BandRow, SignatureRow
-from pipelines.dedup import canonical, hashing
+from crawler.db.models import ArticleRow
+from pipelines.dedup import canonical, hashing, sql
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from model.items import Article
 
+__all__ = ["assign", "assign_batch", "index_signature"]
 
-def _copy(row: ArticleRow | Article, site_names: dict[str, str]) -> dict[str, Any]:
+_EMPTY = np.full(hashing.NUM_PERM, (1 << 32) - 1, dtype=np.uint32)
+
+
+def _copy(article: Article, site_names: dict[str, str]) -> dict[str, Any]:
     return {
-        "id": row.id,
-        "url": row.url,
-        "site": row.site,
-        "site_name": site_names.get(row.site),
-        "published": row.published,
-        "source": row.source,
-        "fetched": row.fetched,
+        "id": article.id,
+        "url": article.url,
+        "site": article.site,
+        "site_name": site_names.get(article.site),
+        "published": article.published,
+        "source": article.source,
+        "fetched": article.fetched,
     }
 
 
-def _near_ids(session: Session, article: Article) -> set[str]:
-    """Ids of stored articles whose signature is near ``article``'s."""
-    if not article.minhash:
-        return set()
-    bands = hashing.lsh_bands(article.minhash)
-    # Core statements on the session's connection: these run for every article, and the ORM's
-    # per-statement bookkeeping cost more than the queries themselves
-    connection = session.connection()
-    candidates = set(
-        connection.execute(
-            select(BandRow.article_id).where(
-                BandRow.band.in_(bands), BandRow.article_id != article.id
+class _Sketches:
+    """The batch's signatures, sizes and band keys, computed together (numpy, one pass)."""
+
+    def __init__(self, articles: Sequence[Article]) -> None:
+        self.usable = [
+            bool(a.minhash) and len(a.minhash or ()) == hashing.NUM_PERM for a in articles
+        ]
+        self.sigs = (
+            np.stack(
+                [
+                    np.asarray(a.minhash, dtype=np.uint32) if ok else _EMPTY
+                    for a, ok in zip(articles, self.usable, strict=True)
+                ]
             )
-        ).scalars()
-    )
-    if not candidates:
-        return set()
-    near = set()
-    rows = connection.execute(
-        select(SignatureRow.article_id, SignatureRow.minhash).where(
-            SignatureRow.article_id.in_(candidates)
+            if articles
+            else np.empty((0, hashing.NUM_PERM), dtype=np.uint32)
         )
-    )
-    for article_id, signature in rows:
-        if hashing.jaccard(article.minhash, signature) >= hashing.NEAR_DUP_THRESHOLD:
-            near.add(article_id)
-    return near
+        self.sizes = [_size(a) if ok else 0 for a, ok in zip(articles, self.usable, strict=True)]
+        # an empty text is found by its content_hash; indexed, it would be everyone's candidate
+        self.usable = [ok and size > 0 for ok, size in zip(self.usable, self.sizes, strict=True)]
+        self.keys = _band_keys(self.sigs)
+        self.key_lists: list[list[int]] = self.keys.tolist()
+        self.docs = [sql.doc_id(a.id) for a in articles]
 
 
-def index_signature(session: Session, article: Article) -> None:
-    """Store (or replace) the article's signature and band keys (bulk inserts: this runs once
-    per article on the crawl's main thread)."""
-    connection = session.connection()
-    known = connection.execute(
-        select(SignatureRow.minhash).where(SignatureRow.article_id == article.id)
-    ).scalar()
-    if known is not None:
-        if known == list(article.minhash or []):
-            return
-        connection.execute(delete(BandRow).where(BandRow.article_id == article.id))
-        connection.execute(delete(SignatureRow).where(SignatureRow.article_id == article.id))
-    if article.minhash:
-        session.execute(
-            insert(SignatureRow), [{"article_id": article.id, "minhash": list(article.minhash)}]
-        )
-        session.execute(
-            insert(BandRow),
-            [
-                {"band": b, "article_id": article.id}
-                for b in set(hashing.lsh_bands(article.minhash))
-            ],
-        )
+def _size(article: Article) -> int:
+    if article.shingle_count is not None:
+        return article.shingle_count
+    return len(hashing.shingle_hashes(article.text or ""))
+
+
+def _band_keys(sigs: np.ndarray) -> np.ndarray:
+    """Band keys of many signatures at once: (n, BANDS) int64."""
+    if not len(sigs):
+        return np.empty((0, hashing.BANDS), dtype=np.int64)
+    return hashing.band_keys_many(sigs)
 
 
 def assign(session: Session, article: Article, site_names: dict[str, str] | None = None) -> str:
-    """Find the article's copies, choose the canonical one, update the whole cluster.
+    """:func:`assign_batch` for one article."""
+    return assign_batch(session, [article], site_names)[0]
 
-    Returns ``unique``, ``exact`` or ``near``: what this article turned out to be. Reads only:
-    the changed cluster members stay pending in the session until the store step writes them,
-    the article's signature (:func:`index_signature`) and the article itself, and commits, so
-    every write of one article happens in one short transaction.
+
+def assign_batch(
+    session: Session, articles: Sequence[Article], site_names: dict[str, str] | None = None
+) -> list[str]:
+    """Find each article's copies, choose the canonical ones, update the clusters, and index
+    the articles' signatures. Returns, per article, ``unique``, ``exact`` or ``near``.
+
+    The result equals assigning the articles one after another: each sees the stored index
+    and the batch's earlier articles. Statements per batch, whatever its size: band keys,
+    candidate signatures, content hashes, cluster members (two), then the writes (signatures
+    and bands, changed members). Stored copies whose cluster changed are updated here; the
+    batch's own articles carry their ``cluster``/``duplicate_of`` to the store step. The
+    caller commits.
     """
+    if not articles:
+        return []
     with session.no_autoflush:
-        return _assign(session, article, site_names or {})
+        return _Batch(session, articles, site_names or {}).run()
 
 
-def _assign(session: Session, article: Article, site_names: dict[str, str]) -> str:
-    exact: set[str] = set()
-    if article.content_hash:
-        exact = set(
-            session.connection()
-            .execute(
-                select(ArticleRow.id).where(
-                    ArticleRow.content_hash == article.content_hash, ArticleRow.id != article.id
-                )
-            )
-            .scalars()
+class _Batch:
+    def __init__(
+        self, session: Session, articles: Sequence[Article], site_names: dict[str, str]
+    ) -> None:
+        self.session, self.articles, self.site_names = session, articles, site_names
+        self.connection = session.connection()
+        self.sk = _Sketches(articles)
+        self.rows: dict[str, dict[str, Any]] = {}  # id -> copy (stored or of this batch)
+        self.members: dict[str, set[str]] = defaultdict(set)  # cluster -> ids
+        self.changed: set[str] = set()  # stored ids whose cluster fields changed
+
+    # --- reads: a fixed number of statements for the whole batch -----------------------
+    def _stored_candidates(self) -> tuple[list[set[str]], dict[int, tuple[str, int, bytes]]]:
+        """Per article, ids of stored articles that pass :func:`hashing.is_near`; and the
+        stored signatures of the batch's own docs (to replace them when they changed)."""
+        sk = self.sk
+        wanted: list[int] = (
+            np.unique(sk.keys[np.array(sk.usable)]).tolist() if any(sk.usable) else []
         )
-    near = _near_ids(session, article) - exact
-    matched = exact | near
-    if not matched:
-        article.cluster, article.duplicate_of = canonical.cluster_id([article.id]), None
-        return "unique"
-    clusters = set(
-        session.scalars(select(ArticleRow.cluster).where(ArticleRow.id.in_(matched)))
-    ) - {None}
-    members = list(
-        session.scalars(
-            select(ArticleRow).where(
-                (ArticleRow.cluster.in_(clusters)) | (ArticleRow.id.in_(matched)),
-                ArticleRow.id != article.id,
-            )
+        rows = sql.find_candidates(self.connection, wanted, sorted(set(sk.docs)))
+        signatures = {doc: (aid, size, bytes(blob)) for doc, aid, size, blob in rows}
+        # which stored articles hold which of the batch's keys: from their own signatures
+        by_key: dict[int, list[int]] = defaultdict(list)
+        if signatures:
+            docs = list(signatures)
+            stored = np.frombuffer(
+                b"".join(signatures[doc][2] for doc in docs), dtype="<u4"
+            ).reshape(len(docs), -1)
+            for doc, keys in zip(docs, hashing.band_keys_many(stored).tolist(), strict=True):
+                for key in keys:
+                    by_key[key].append(doc)
+        per_article: list[set[int]] = []
+        for i, keys in enumerate(sk.key_lists):
+            found: set[int] = set()
+            if sk.usable[i] and by_key:
+                for key in keys:
+                    found.update(by_key.get(key, ()))
+                found.discard(sk.docs[i])
+            per_article.append(found)
+        near: list[set[str]] = []
+        for i, found in enumerate(per_article):
+            ids: set[str] = set()
+            known = [doc for doc in found if doc in signatures]
+            if known:
+                matrix = np.frombuffer(
+                    b"".join(signatures[doc][2] for doc in known), dtype="<u4"
+                ).reshape(len(known), -1)
+                similar = (matrix == sk.sigs[i]).mean(axis=1)
+                for doc, similarity in zip(known, similar.tolist(), strict=True):
+                    if hashing.is_near(similarity, sk.sizes[i], signatures[doc][1]):
+                        ids.add(signatures[doc][0])
+            near.append(ids)
+        own = {doc: signatures[doc] for doc in sk.docs if doc in signatures}
+        return near, own
+
+    def _load(self, ids: set[str]) -> None:
+        rows = sql.load_members(self.connection, sorted(ids))
+        clusters = sorted({row[6] for row in rows if row[6]})
+        rows += sql.load_members(self.connection, (), clusters)
+        for row in rows:
+            values = dict(zip(sql.MEMBER_COLUMNS, row, strict=True))
+            if values["id"] in self.rows:
+                continue
+            values["site_name"] = self.site_names.get(values["site"])
+            self.rows[values["id"]] = values
+            if values["cluster"]:
+                self.members[values["cluster"]].add(values["id"])
+
+    # --- the batch, one article after another in memory ---------------------------------
+    def run(self) -> list[str]:
+        sk, articles = self.sk, self.articles
+        stored_near, own = self._stored_candidates()
+        hashes = sorted({a.content_hash for a in articles if a.content_hash})
+        stored_exact: dict[str, set[str]] = defaultdict(set)
+        for aid, digest in sql.find_exact(self.connection, hashes):
+            stored_exact[digest].add(aid)
+        self._load(set().union(*stored_near, *stored_exact.values()))
+
+        local_keys: dict[int, list[int]] = defaultdict(list)  # band key -> earlier positions
+        local_hash: dict[str, list[int]] = defaultdict(list)
+        seen: set[str] = set()  # ids of earlier articles: their new version decides
+        kinds = []
+        for i, article in enumerate(articles):
+            exact = {x for x in stored_exact.get(article.content_hash or "", ()) if x not in seen}
+            exact |= {articles[j].id for j in local_hash.get(article.content_hash or "", ())}
+            near = {x for x in stored_near[i] if x not in seen}
+            if sk.usable[i]:
+                earlier = {j for key in sk.key_lists[i] for j in local_keys.get(key, ())}
+                for j in earlier:
+                    similarity = (
+                        float(np.count_nonzero(sk.sigs[i] == sk.sigs[j])) / sk.sigs.shape[1]
+                    )
+                    if hashing.is_near(similarity, sk.sizes[i], sk.sizes[j]):
+                        near.add(articles[j].id)
+            exact.discard(article.id)
+            near -= exact | {article.id}
+            self._join(article, exact | near)
+            kinds.append("exact" if exact else "near" if near else "unique")
+            seen.add(article.id)
+            if article.content_hash:
+                local_hash[article.content_hash].append(i)
+            if sk.usable[i]:
+                for key in sk.key_lists[i]:
+                    local_keys[key].append(i)
+        self._write(own)
+        return kinds
+
+    def _join(self, article: Article, matched: set[str]) -> None:
+        """Sequential ``assign`` of one article against ``self.rows``."""
+        record = _copy(article, self.site_names)
+        old = self.rows.get(article.id)
+        if old is not None and old["cluster"]:
+            self.members[old["cluster"]].discard(article.id)
+        matched = {m for m in matched if m in self.rows}
+        if not matched:
+            record["cluster"], record["duplicate_of"] = canonical.cluster_id([article.id]), None
+        else:
+            clusters = {self.rows[m]["cluster"] for m in matched} - {None}
+            group = set(matched).union(*(self.members[c] for c in clusters)) - {article.id}
+            copies = [self.rows[m] for m in group] + [record]
+            canon = canonical.choose_canonical(copies)["id"]
+            cluster = canonical.cluster_id(copy["id"] for copy in copies)
+            for m in group:
+                row = self.rows[m]
+                duplicate_of = None if m == canon else canon
+                if (row["cluster"], row["duplicate_of"]) != (cluster, duplicate_of):
+                    if row["cluster"]:
+                        self.members[row["cluster"]].discard(m)
+                    row["cluster"], row["duplicate_of"] = cluster, duplicate_of
+                    self.members[cluster].add(m)
+                    self.changed.add(m)
+            record["cluster"] = cluster
+            record["duplicate_of"] = None if article.id == canon else canon
+        self.rows[article.id] = record
+        self.members[record["cluster"]].add(article.id)
+
+    # --- writes --------------------------------------------------------------------------
+    def _write(self, own: dict[int, tuple[str, int, bytes]]) -> None:
+        batch_ids = {a.id for a in self.articles}
+        for article in self.articles:  # the final state, after the batch's later articles
+            row = self.rows[article.id]
+            article.cluster, article.duplicate_of = row["cluster"], row["duplicate_of"]
+        stale = sorted(self.changed - batch_ids)
+        sql.update_clusters(
+            self.connection,
+            [(m, self.rows[m]["cluster"], self.rows[m]["duplicate_of"]) for m in stale],
         )
-    )
-    copies = [_copy(row, site_names) for row in members] + [_copy(article, site_names)]
-    canon = canonical.choose_canonical(copies)["id"]
-    cluster = canonical.cluster_id(copy["id"] for copy in copies)
-    for row in members:
-        row.cluster = cluster
-        row.duplicate_of = None if row.id == canon else canon
-    article.cluster = cluster
-    article.duplicate_of = None if article.id == canon else canon
-    return "exact" if exact else "near"
+        _expire(self.session, stale)
+        sk = self.sk
+        last = {doc: i for i, doc in enumerate(sk.docs)}  # a repeated article: its last copy
+        signatures: list[tuple[int, str, int, bytes]] = []
+        bands: list[tuple[int, int]] = []
+        replaced: list[int] = []
+        old_bands: list[tuple[int, int]] = []
+        for doc, i in last.items():
+            blob = sk.sigs[i].astype("<u4").tobytes()
+            if doc in own:
+                if own[doc][2] == blob and sk.usable[i]:
+                    continue
+                replaced.append(doc)
+                old = np.frombuffer(own[doc][2], dtype="<u4")
+                old_bands += [(int(key), doc) for key in hashing.band_keys(old).tolist()]
+            if sk.usable[i]:
+                signatures.append((doc, self.articles[i].id, sk.sizes[i], blob))
+                bands += zip(sk.key_lists[i], [doc] * len(sk.key_lists[i]), strict=True)
+        if replaced:
+            sql.delete_bands(self.connection, replaced, old_bands)
+        bands.sort()  # neighbouring keys go to neighbouring b-tree pages
+        sql.insert_index(self.connection, signatures, bands)
+
+
+def _expire(session: Session, ids: Sequence[str]) -> None:
+    """Rows updated by SQL above the ORM: loaded copies must not write stale values back."""
+    for aid in ids:
+        key = session.identity_key(ArticleRow, aid)
+        obj = session.identity_map.get(key)
+        if obj is not None:
+            session.expire(obj, ["cluster", "duplicate_of"])
+
+
+def index_signature(session: Session, article: Article) -> None:
+    """Make sure the article's signature is indexed (done by :func:`assign_batch` already;
+    kept for callers that store without assigning): replaced when it changed."""
+    if not article.minhash:
+        return
+    doc = sql.doc_id(article.id)
+    blob = np.asarray(article.minhash, dtype="<u4").tobytes()
+    stored = sql.load_signatures(session.connection(), [doc])
+    if stored and bytes(stored[0][3]) == blob:
+        return
+    size = _size(article)
+    if stored:
+        old = np.frombuffer(bytes(stored[0][3]), dtype="<u4")
+        sql.delete_bands(
+            session.connection(), [doc], [(k, doc) for k in hashing.band_keys(old).tolist()]
+        )
+    if size:
+        keys = hashing.band_keys(article.minhash).tolist()
+        sql.insert_index(
+            session.connection(), [(doc, article.id, size, blob)], [(k, doc) for k in keys]
+        )

@@ -6,7 +6,8 @@ each field module. Order of trust, field by field (the profile's selector always
 
 - title: heading/ArticleTitle/og:title matching the ``<title>`` > ``<title>`` less site suffix;
 - published: info line near the title > meta tags > URL pattern > htmldate; never crawl time;
-- author: info line > byline at the top/bottom of the body > 作者/执笔 line > ``author`` meta;
+- author: info line > byline at the top/bottom of the body > 作者/执笔 line > ``author`` meta
+  (unless it names the editor);
 - source: info line > ``ContentSource`` meta > a 来源 line elsewhere;
 - editor: info line > 编辑/责任编辑 line anywhere > ``editor`` meta;
 - text: the ``body`` selector region or trafilatura, minus info/编辑/share/相关阅读/ICP lines.
@@ -18,7 +19,7 @@ import hashlib
 import re
 from typing import TYPE_CHECKING
 
-from model.items import Article, Page, Skip
+from model.items import MAX_BODY_BYTES, Article, Page, Skip
 
 from . import charset
 from .body import extract_body
@@ -30,8 +31,8 @@ from .title import extract_title
 if TYPE_CHECKING:
     from model.profiles import SiteProfile
 
-EXTRACTOR_VERSION = "3"
-MAX_BYTES = 20 * 1024 * 1024
+EXTRACTOR_VERSION = "4"
+MAX_BYTES = MAX_BODY_BYTES
 MIN_TEXT = 20
 _HTML_SNIFF = re.compile(
     rb"<\s*(?:!doctype\s+html|html|head|body|div|p|meta|title)[\s>/]", re.IGNORECASE
@@ -126,15 +127,16 @@ def _extract(page: Page, profile: SiteProfile | None, max_bytes: int) -> Article
         flags.append("no_date")
     if "\ufffd" in html:
         flags.append("replacement_chars")
+    editor = extract_editor(doc, sel.editor if sel else None)
     return Article(
         id=article_id(page.url),
         url=page.url,
         site=page.site,
         title=title,
         published=published,
-        author=extract_author(doc, sel.author if sel else None),
+        author=extract_author(doc, sel.author if sel else None, editor),
         source=extract_source(doc, sel.source if sel else None),
-        editor=extract_editor(doc, sel.editor if sel else None),
+        editor=editor,
         text=text,
         fetched=page.fetched,
         warc=page.warc,

@@ -27,7 +27,7 @@ TAIL_HEADING = re.compile(
     r"发表评论|热门评论|评论须知|评论列表|全部评论|文明上网|评论)"
     + _HEADING_END
     + r"|^[【\[]?(?:声明|反侵权公告|版权声明|免责声明|特别声明)[】\]]?\s*[:：]?\s*$"
-    r"|^\S{1,20}对.{1,30}的评论\s*[:：]"
+    r"|^\S{1,20}\s?对.{1,30}的评论\s*[:：]"
     r"|^[【\[]?(?:免责声明|特别声明|版权声明|声明)[】\]]?\s*[:：].{0,300}(?:本站|本网|转载|版权|观点)"
 )
 # comment blocks: counters, posting rules, login prompts
@@ -43,12 +43,12 @@ SHARE = re.compile(
 )
 LEGAL = re.compile(
     r"免责声明|特别声明|版权所有|版权声明|ICP\s*备|ICP证|Copyright|©|公网安备|违法和不良信息|"
-    r"禁止.{0,4}转载|转载申请|非法侵权|未经.{0,12}授权.{0,6}不得"
+    r"禁止.{0,4}转载|转载申请|非法侵权|未经.{0,12}授权.{0,6}不得|国内统一(?:连续出版物)?刊号|邮发代号"
 )
 # a footer line, whatever its length: registration numbers and rights notices
 LEGAL_STRONG = re.compile(
     r"ICP\s*[备证]|公网安备|All\s+Rights\s+Reserved|Copyright\s*(?:©|&copy;|\(c\))?\s*\d{4}|"
-    r"版权所有.{0,30}(?:未经|不得|禁止)|互联网新闻信息服务许可证",
+    r"版权所有.{0,30}(?:未经|不得|禁止)|互联网新闻信息服务许可证|国内统一(?:连续出版物)?刊号|邮发代号",
     re.IGNORECASE,
 )
 FONT = re.compile(

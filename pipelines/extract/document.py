@@ -47,6 +47,15 @@ _CAPTION = re.compile(
     re.IGNORECASE,
 )
 _CAPTION_MAX = 300
+# class/id of a chrome block (share bars, comment boxes, breadcrumbs, related lists, footers):
+# its lines are chrome wherever it sits, whatever words it prints. A block over _CHROME_MAX
+# characters is not taken on its name alone (a page wrapper may be called "comment-main").
+CHROME_HINT = re.compile(
+    r"share|jiathis|comment|pinglun|crumb|copyright|banquan|related|relate_|xiangguan|"
+    r"recommend|tuijian|toolbar|sidebar|footer",
+    re.IGNORECASE,
+)
+_CHROME_MAX = 2000
 # above this many characters a page loses its link-only blocks before anything reads it, and
 # trafilatura skips its justext/readability fallbacks: their cost grows faster than linear
 HUGE = 1_000_000
@@ -80,6 +89,7 @@ class Line:
     img_before: bool = False  # a picture sits right before the line (captions follow pictures)
     img_after: bool = False  # a picture follows right after it (photo-story headings)
     centered: bool = False  # its block is centered (align, text-align, <center>)
+    chrome: bool = False  # it sits in an element whose class/id names chrome (CHROME_HINT)
 
 
 @dataclass
@@ -166,6 +176,7 @@ def linearize(root: Any) -> tuple[list[Line], list[Any]]:
     start_path: tuple[int, ...] | None = None
     skip_depth = 0
     img_pending = False
+    chrome_blocks: set[int] = set()  # ordinals of elements named as chrome (CHROME_HINT)
 
     def add(text: str) -> None:
         nonlocal link_chars, start_path
@@ -196,6 +207,7 @@ def linearize(root: Any) -> tuple[list[Line], list[Any]]:
                 if _JOIN in raw and len(text) <= _SPACED_MAX:
                     spaced = clean_space(raw.replace(_JOIN, " "))
                 line = Line(text, start_path, min(link_chars, len(text)), spaced, img_pending)
+                line.chrome = bool(chrome_blocks) and not chrome_blocks.isdisjoint(start_path)
                 if img_pending:  # only a caption's block needs to say whether it is centered
                     line.centered = any(_is_centered(elements[o]) for o in start_path[-2:])
                 lines.append(line)
@@ -217,6 +229,8 @@ def linearize(root: Any) -> tuple[list[Line], list[Any]]:
                 parts.append(_JOIN)
             stack.append(len(elements))
             elements.append(el)
+            if _is_chrome_block(el):
+                chrome_blocks.add(len(elements) - 1)
             if tag == "a":
                 in_link += 1
             elif tag == "img":
@@ -244,6 +258,13 @@ def linearize(root: Any) -> tuple[list[Line], list[Any]]:
                 add(el.tail)
     flush()
     return lines, elements
+
+
+def _is_chrome_block(el: Any) -> bool:
+    names = el.get("class"), el.get("id")
+    if not any(names) or not CHROME_HINT.search(f"{names[0] or ''} {names[1] or ''}"):
+        return False
+    return len(el.text_content()) <= _CHROME_MAX
 
 
 def _is_centered(el: Any) -> bool:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from .chrome import COMMENT, SHARE
 from .dates import DATE_RE
 from .document import Doc, clean_space, select_text
 from .labels import (
     ANY_LABEL,
     AUTHOR_LABELS,
     EDITOR_LABELS,
+    EDITOR_LINE,
     REVIEW_LABELS,
     SOURCE_LABELS,
     plain,
@@ -34,7 +36,13 @@ _STOP = re.compile(
     rf"(?:{ANY_LABEL})\s*[:：]|(?:{REVIEW_LABELS})\s+(?=\S)"
     r"|浏览|点击数|阅读数|阅读量|字号|【|\[|[)）】\]|｜]|\s[/|](?:\s|$)"
     r"|(?<!\d)(?:19|20)\d{2}\s*[年\-/.]"
+    # a keyword or summary box after the credits: 关键字：…
+    r"|(?:关键字|关键词|标签|摘要|tags?)\s*[:：]",
+    re.IGNORECASE,
 )
+# page chrome printed after a value on the same line (网友评论 (0), 发表评论, 手机看…, 打印)
+_VALUE_CHROME = re.compile(rf"{COMMENT.pattern}|{SHARE.pattern}|手机(?:看|版|访问|阅读)|打印|关闭")
+_WORD = re.compile(r"\w")
 # 来源 values end where a colon-less byline starts: "来源: 枣庄日报 记者 林峰"
 _SOURCE_STOP = re.compile(r"\s(?=(?:本报|特约)?(?:记者|通讯员|作者)\s|文\s*/|图\s*/)")
 _ROLE_WORDS = re.compile(
@@ -52,9 +60,10 @@ _NAME_TAIL = re.compile(r"(?:摄影|摄|/?文|/?图)$")
 _PAREN_NAMES = re.compile(r"[（(]\s*((?:[\u4e00-\u9fff]{2,3}\s*){1,4})[）)]$")
 _NOT_NAMES = re.compile(
     r"新华社|记者|报道|编辑|来源|摄影|综合|图片|视频|本报|本网|了解|获悉|采访|发现|看到|近日|日前|"
-    r"整合|编译|供图|制图|实习"
+    r"整合|编译|供图|制图|实习|星期|礼拜"
 )
 _INFO_WIDE = 60
+_EDITOR_RUN = 2
 _NAMES_LINE = re.compile(
     r"^(?:[\u4e00-\u9fff·]{2,4}|[A-Za-z][\w.]{1,20})(?:[ 、,，][\u4e00-\u9fff·]{2,4})*$"
 )
@@ -79,8 +88,10 @@ def _values(line: str, label: re.Pattern[str]) -> Iterator[str]:
         value = rest[: stop.start()] if stop else rest
         if label is _SOURCE_LABEL and (cut := _SOURCE_STOP.search(value)):
             value = value[: cut.start()]
+        if cut := _VALUE_CHROME.search(value):
+            value = value[: cut.start()]
         value = clean_space(_PRIVATE_USE.sub("", value)).strip(" :：|-–—,，。;；")
-        if value and not DATE_RE.match(value):
+        if _WORD.search(value) and not DATE_RE.match(value):
             yield value
 
 
@@ -130,7 +141,7 @@ def _names_after(text: str) -> list[str]:
         if _BYLINE_ROLE.fullmatch(token) or token in ("通讯员", "实习生", "文", "图", "摄影", "发"):
             continue
         token = _NAME_TAIL.sub("", token)
-        if not _NAME.match(token) or _NOT_NAMES.search(token):
+        if not _NAME.match(token) or _NOT_NAMES.search(token) or _VALUE_CHROME.search(token):
             break
         names.append(token)
     return names
@@ -162,16 +173,18 @@ def byline_author(
         if found:
             return " ".join(found)
     if body and (paren := _PAREN_NAMES.search(plain(body[-1]))):
-        names = paren.group(1).split()
-        if not _NOT_NAMES.search(paren.group(1)) and all(2 <= len(n) <= 3 for n in names):
+        # a role word before the names is no name: （评论员 罗博 萧海川）
+        names = [n for n in paren.group(1).split() if not _ROLE_WORDS.fullmatch(n)]
+        if names and not _NOT_NAMES.search(paren.group(1)) and all(2 <= len(n) <= 3 for n in names):
             return " ".join(names)
     return None
 
 
-def extract_author(doc: Doc, selector: str | None = None) -> str | None:
+def extract_author(doc: Doc, selector: str | None = None, editor: str | None = None) -> str | None:
     """Author names. Order of trust: profile selector > info line (作者/记者/通讯员/文/图/撰稿)
     > a byline at the top or bottom of the body > a 作者/执笔 line elsewhere on the page > the
-    ``author`` meta tag (when it is not a site name).
+    ``author`` meta tag (when it is not a site name, nor the ``editor`` the page names: CMSs
+    fill it with the user who posted the article).
     """
     if selector:
         return clean_names(_selected(doc, selector, _AUTHOR_LABEL))
@@ -182,7 +195,10 @@ def extract_author(doc: Doc, selector: str | None = None) -> str | None:
         return value
     if value := clean_names(_find(_short_lines(doc) + doc.body[-3:], _WRITER_LABEL)):
         return value
-    return meta_author(doc)
+    value = meta_author(doc)
+    if value and editor and set(value.split()) <= set(editor.split()):
+        return None
+    return value
 
 
 def meta_author(doc: Doc) -> str | None:
@@ -219,5 +235,24 @@ def extract_editor(doc: Doc, selector: str | None = None) -> str | None:
     """
     if selector:
         return clean_names(_selected(doc, selector, _EDITOR_LABEL))
-    value = _find(doc.info, _EDITOR_LABEL) or _find(_short_lines(doc), _EDITOR_LABEL)
+    value = _find(doc.info, _EDITOR_LABEL) or _editor_block(_short_lines(doc))
     return clean_names(value) or clean_names(doc.meta.get("editor"))
+
+
+def _editor_block(lines: list[str]) -> str | None:
+    """The names of the first editor credit among ``lines``, with those of the editor lines
+    right under it (``编辑|禤志杰`` then ``责编|陈梦莹``: both are the article's editors)."""
+    value = _find(lines, _EDITOR_LABEL)
+    if value is None:
+        return None
+    flat = [plain(line) for line in lines]
+    first = next((i for i, line in enumerate(flat) if value in line), None)
+    if first is None or _value(flat[first], _EDITOR_LABEL) != value:
+        return value
+    names = [value]
+    for line in flat[first + 1 : first + 1 + _EDITOR_RUN]:
+        more = _value(line, _EDITOR_LABEL) if EDITOR_LINE.match(line) else None
+        if more is None:
+            break  # a review role (审核：…) or the text: the credit is over
+        names.append(more)
+    return " ".join(names)

@@ -13,7 +13,8 @@ headline rather than on where most text is.
    ancestor only wins when what it adds after the child scores above zero, so a short article
    keeps its own container instead of growing into the sidebars around it.
 5. **Text**: the container's lines from start to end, chrome, info, link-list and caption lines
-   dropped.
+   dropped. Chrome is read from the words of a line (chrome.py) and from the class/id of the
+   blocks it sits in (share, comment, crumb, related...: ``Line.chrome``).
 """
 
 from __future__ import annotations
@@ -49,6 +50,10 @@ _CAPTION_MAX = 80
 _AROUND_SCAN = 12
 _LABEL_MAX = 20
 _SENTENCE_MARK = re.compile(r"[，。！？；,;!?]")
+# a label cell: a few characters (spaced out to a column's width or not) and a colon
+_FIELD_LABEL = re.compile(r"^[^\s:：，。；,;]{1,3}(?:\s*[^\s:：，。；,;]){1,5}\s*[:：]$")
+_GRID_GAP = 4
+_VALUE_MAX = 80
 _SENTENCE_END = re.compile(r"[。！？!?；;…”」』]$")
 
 
@@ -99,17 +104,40 @@ def _info_lines(doc: Doc, after: int) -> list[int]:
     return found
 
 
+def field_lines(doc: Doc) -> set[int]:
+    """Indices of the lines of a label/value grid (the metadata table of a government notice:
+    ``索 引 号：`` | ``1122…/2022-00426``, ``发文机关：`` | ``吉林省人民政府``): a label cell is a
+    short line ending in a colon, its value the short line after it. Two label cells within
+    _GRID_GAP lines make a grid; a lone ``时间：`` line in running text is left alone."""
+    labels = [i for i, line in enumerate(doc.blocks) if _FIELD_LABEL.match(line.text)]
+    cells = set(labels)
+    found: set[int] = set()
+    for k, i in enumerate(labels):
+        near = (k > 0 and i - labels[k - 1] <= _GRID_GAP) or (
+            k + 1 < len(labels) and labels[k + 1] - i <= _GRID_GAP
+        )
+        if not near:
+            continue
+        found.add(i)
+        nxt = i + 1
+        if nxt < len(doc.blocks) and nxt not in cells and len(doc.blocks[nxt].text) <= _VALUE_MAX:
+            found.add(nxt)
+    return found
+
+
 def _is_paragraph(line: Any, text: str) -> bool:
     return (len(text) >= _PARAGRAPH or bool(_SENTENCE_END.search(text))) and not is_info(text)
 
 
-def _first_text(doc: Doc, after: int) -> int | None:
+def _first_text(doc: Doc, after: int, fields: set[int]) -> int | None:
     """The first paragraph line after ``after`` that is not chrome (share bars, comment
-    counters and link lists at the top are skipped)."""
+    counters and link lists at the top are skipped) nor a cell of a label/value grid."""
     for i in range(after, len(doc.blocks)):
         line = doc.blocks[i]
+        if i in fields:
+            continue
         text = plain(line.text)
-        if is_drop(text) or _linky(line) or is_editor(text) or is_end(text):
+        if line.chrome or is_drop(text) or _linky(line) or is_editor(text) or is_end(text):
             continue
         if _is_paragraph(line, text) and not is_picture_text(line, text):
             return i
@@ -142,8 +170,8 @@ class _Scan:
     opens a segment that joins the text only if its paragraphs outweigh its links and chrome.
     """
 
-    def __init__(self, doc: Doc, start: int) -> None:
-        self.doc, self.pos, self.ended = doc, start, False
+    def __init__(self, doc: Doc, start: int, fields: set[int]) -> None:
+        self.doc, self.pos, self.ended, self.fields = doc, start, False, fields
         self.main = _Tally(last=start)
         self.first: int | None = None  # the first paragraph line
         self.seg: _Tally | None = None
@@ -192,9 +220,9 @@ class _Scan:
                 self.pos += 1
                 continue
             tally = self.seg if self.seg is not None else self.main
-            if is_caption(text) or is_picture_text(line, text):
-                pass  # pictures belong to the article: neither text nor chrome
-            elif kind or is_drop(text) or _linky(line):
+            if self.pos in self.fields or is_caption(text) or is_picture_text(line, text):
+                pass  # pictures and metadata grids belong to the article: neither text nor chrome
+            elif kind or line.chrome or is_drop(text) or _linky(line):
                 tally.add_bad(len(text))
             elif _is_paragraph(line, text):
                 tally.add_good(len(text) - line.links, self.pos + 1)
@@ -210,11 +238,12 @@ def locate(doc: Doc, title: str | None) -> Structure | None:
     after = head + 1 if head is not None else 0
     info = _info_lines(doc, after) if head is not None else []
     anchor = info[-1] + 1 if info else after
-    start = _first_text(doc, anchor)
+    fields = field_lines(doc)
+    start = _first_text(doc, anchor, fields)
     if start is None:
         return None
     path = doc.blocks[start].path
-    scan = _Scan(doc, start)
+    scan = _Scan(doc, start, fields)
     best: tuple[float, int, int, int, int] | None = None  # score, depth, end, good, bad
     score: float
     for depth in range(len(path) - 1, -1, -1):
@@ -231,7 +260,7 @@ def locate(doc: Doc, title: str | None) -> Structure | None:
     score, depth, end, good, bad = best
     start = scan.first if scan.first is not None and scan.first < end else start
     found = Structure(head, info, start, end, doc.elements[path[depth]], score, good, bad)
-    found.lines = _text(doc, start, end, set(info))
+    found.lines = _text(doc, start, end, set(info) | fields)
     return found
 
 
@@ -250,9 +279,9 @@ def _text(doc: Doc, start: int, end: int, info: set[int]) -> list[str]:
     for i in range(start, end):
         line = doc.blocks[i]
         text = plain(line.text)
-        if i in info or is_drop(text) or _linky(line) or is_editor(text) or is_end(text):
+        if i in info or line.chrome or is_drop(text) or _linky(line) or is_editor(text):
             continue
-        if is_picture_text(line, text):
+        if is_end(text) or is_picture_text(line, text):
             continue
         if is_info(text) and len(text) < 100 and not _SENTENCE_END.search(text):
             continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
-from .document import Doc, clean_space, select_text
+from .document import Doc, clean_space, is_info, select_text
 
 # separators between headline and site/channel names, strongest first
 _SEPARATORS = re.compile(r"\s*(?:_+|\s[-–—|]\s|--+|\||｜|-)\s*")
@@ -19,6 +19,8 @@ _DASH_SITE = re.compile(
 _TAG = re.compile(r"<[^>]{0,200}>")
 _SEPARATOR_CHARS = frozenset("_-–—|｜·:：>»/")
 _MIN_LINE = 5
+_ABOVE = 3
+_HEADLINE_MAX = 60
 
 
 def strip_suffix(title: str) -> str:
@@ -84,7 +86,7 @@ def extract_title(doc: Doc, selector: str | None = None) -> str | None:
     equal to the ``<title>`` > the longest one that is a whole segment of it (between
     separators: ``站名-标题``, ``标题_栏目_站名``) > the longest page line that is one > a
     heading the ``<title>`` starts with or contains, or one close to it > ``<title>`` with site
-    suffixes cut > first heading.
+    suffixes cut > first heading > the line above the first date line (:func:`above_info`).
     """
     if selector:
         text = select_text(doc, selector)
@@ -130,4 +132,25 @@ def extract_title(doc: Doc, selector: str | None = None) -> str | None:
         return stripped or None
     for cand in candidates:
         return strip_suffix(cand)
+    return above_info(doc)
+
+
+def above_info(doc: Doc) -> str | None:
+    """The headline of a page with neither ``<title>`` nor heading: the short non-link line
+    right above the page's first date line (links such as the site's URL skipped)."""
+    from .dates import DATE_RE
+
+    for i, line in enumerate(doc.blocks):
+        if line.links * 2 >= len(line.text) or not is_info(line.text):
+            continue
+        if not DATE_RE.search(line.text):
+            continue
+        for prev in reversed(doc.blocks[max(0, i - _ABOVE) : i]):
+            text = prev.text
+            if prev.links * 2 >= len(text):
+                continue
+            if _MIN_LINE <= len(text) <= _HEADLINE_MAX and not is_info(text):
+                return text
+            break
+        return None
     return None

@@ -1,5 +1,6 @@
 """Script detection and conversion: traditional text (as served by some portals) becomes
-simplified with OpenCC ``t2s``; the served script is recorded on the article.
+simplified with OpenCC (``tw2s`` where the text holds traditional characters, so Taiwan variants
+such as 痺 and 著 convert too); the served script is recorded on the article.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import opencc
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _T2S = opencc.OpenCC("t2s")
+# t2s leaves Taiwan-standard variants as they are (麻痺, 看著); tw2s maps them back first
+_TW2S = opencc.OpenCC("tw2s")
 
 # A text is traditional when at least this share of its CJK characters changes under t2s
 # (and at least MIN_CHANGED of them). Traditional news text changes 20-30 %; simplified text
@@ -19,8 +22,13 @@ MIN_CHANGED = 2
 
 
 def to_simplified(text: str) -> str:
-    """OpenCC t2s (phrase-aware: 乾坤 stays, 後來 -> 后来)."""
-    return _T2S.convert(text) if text else text
+    """OpenCC t2s (phrase-aware: 乾坤 stays, 後來 -> 后来); a text that t2s changes is
+    traditional, and is converted with tw2s instead, which also maps the variants t2s keeps
+    (麻痺 -> 麻痹, 看著 -> 看着). Simplified text is returned as it is (its 土著 stays)."""
+    if not text:
+        return text
+    simplified = _T2S.convert(text)
+    return simplified if simplified == text else _TW2S.convert(text)
 
 
 def changed_share(text: str, simplified: str | None = None) -> tuple[int, int]:

@@ -169,3 +169,26 @@ def test_every_correction_has_evidence_and_applies():
     fixed = {c.name: c.truth for c in corrected(cases)}  # raises if a dropped line is absent
     assert fixed["cwced/e8847578"]["body"].startswith("吉林省人民政府关于禁止在")
     assert fixed["cwced/0d931936"]["author"] is None
+
+
+def test_extractors_take_turns_page_by_page_and_speed_is_printed_side_by_side(monkeypatch, capsys):
+    order: list[str] = []
+
+    def recorder(name):
+        def run(url, html):
+            order.append(name)
+            return {"body": "正文内容", "title": "标题"}
+
+        return run
+
+    names = ("ours", "trafilatura")
+    monkeypatch.setattr(extraction, "EXTRACTORS", {n: recorder(n) for n in names})
+    monkeypatch.setattr(extraction, "PRODUCES", dict.fromkeys(names, ("body", "title")))
+    cases = [_case(f"p{i}", body="正文内容", title="标题") for i in range(3)]
+    monkeypatch.setattr(extraction, "SETS", (PageSet("s", "test set", lambda: cases, True),))
+    assert extraction.main(["--sets", "s"]) == 0
+    # one warm-up call each, then the extractors alternate on every page
+    assert order == ["ours", "trafilatura"] * 4
+    out = capsys.readouterr().out
+    assert "speed: ours" in out
+    assert "trafilatura with metadata" in out

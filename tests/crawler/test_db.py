@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import OperationalError
 
-from crawler.db.models import ArticleVersionRow
-from crawler.db.repository import iter_articles, store_article
+from crawler.db.models import ArticleVersionRow, CaptureRow
+from crawler.db.repository import iter_articles, record_captures, store_article, store_articles
 from crawler.db.session import open_database
 from model.items import Article
 from pipelines.dedup.hashing import content_hash, minhash
@@ -79,6 +79,44 @@ def test_store_new_unchanged_changed_keeps_versions(factory):
         assert [v.data["text"] for v in old] == [STORY]
         stored = list(iter_articles(session))
         assert [a.text for a in stored] == [STORY + "新增一句。"]
+
+
+def test_storing_a_batch_equals_storing_one_by_one(factory):
+    def batch():
+        return [
+            article("a1", STORY + "改了。"),  # stored before: changed
+            article("b2", OTHER),  # new
+            article("b2", OTHER + "再改。"),  # new, then changed within the batch
+            article("c3", STORY, site="c"),  # new
+            article("d4", STORY),  # stored before: unchanged
+        ]
+
+    with factory() as session:
+        for aid in ("a1", "d4"):
+            ingest(session, article(aid, STORY))
+        assert store_articles(session, batch()) == [
+            "changed", "new", "changed", "new", "unchanged",
+        ]  # fmt: skip
+        session.commit()
+        stored = {a.id: a.text for a in iter_articles(session)}
+        assert stored == {
+            "a1": STORY + "改了。", "b2": OTHER + "再改。", "c3": STORY, "d4": STORY,
+        }  # fmt: skip
+        old = session.scalars(
+            select(ArticleVersionRow).where(ArticleVersionRow.article_id == "b2")
+        ).all()
+        assert [v.data["text"] for v in old] == [OTHER]
+        record_captures(
+            session,
+            [
+                {"url": "http://a.test/x", "site": "a", "status": 200, "etag": "1"},
+                {"url": "http://a.test/x", "site": "a", "status": 200, "etag": "2"},
+                {"url": "http://a.test/y", "site": "a", "status": 200, "etag": "3"},
+            ],
+        )
+        session.commit()
+        etags = dict(session.execute(select(CaptureRow.url, CaptureRow.etag)).all())
+    assert etags == {"http://a.test/x": "2", "http://a.test/y": "3"}
 
 
 def test_exact_copy_points_to_the_earliest_published(factory):

@@ -8,7 +8,7 @@ import random
 import pytest
 
 from tests.faults import Case, kill_and_resume
-from tests.helpers import running_simulator
+from tests.helpers import FAST, count_articles, running_simulator, scrapy
 
 # what may come twice per kill: the requests in flight (CONCURRENT_REQUESTS=2) and the pages
 # between their download and their commit to the database (a store batch waits 0.25 s)
@@ -31,8 +31,10 @@ def test_crawl_killed_late_with_jobdir_resumes_with_nothing_lost(tmp_path, how):
     # before the fix, the resumed crawl filtered its start URL and ended at once
     with running_simulator(articles_per_portal=240) as sim:
         site = sim.portals[2].id
-        case = kill_and_resume(sim, site, tmp_path, 1, True, random.Random(3), how, 210)
+        case = kill_and_resume(sim, site, tmp_path, 1, True, random.Random(3), how, 200, 0.5)
     check(case)
+    log = (tmp_path / "crawl.log").read_text()
+    assert "did not run" not in log  # the killed crawl's one line says it stopped early
 
 
 @pytest.mark.parametrize("jobdir", [True, False], ids=["jobdir", "no-jobdir"])
@@ -41,3 +43,19 @@ def test_crawl_killed_twice_resumes_with_nothing_lost(tmp_path, jobdir):
         site = sim.portals[2].id
         case = kill_and_resume(sim, site, tmp_path, 2, jobdir, random.Random(7), "sigkill", 3)
     check(case)
+
+
+def test_a_spider_state_cut_short_by_a_second_ctrl_c_does_not_stop_every_later_run(tmp_path):
+    with running_simulator(articles_per_portal=5) as sim:
+        sites = tmp_path / "sites"
+        sim.write_profiles(sites)
+        site = sim.portals[0].id
+        job = tmp_path / "job"
+        job.mkdir()
+        (job / "spider.state").write_bytes(b"\x80\x04\x95\x10\x00\x00")  # a pickle cut short
+        env = {"DATA_DIR": str(tmp_path / "data"), "SITES_DIR": str(sites)}
+        result = scrapy("crawl", site, *FAST, "-s", f"JOBDIR={job}", env=env, check=False)
+        truth = [t for t in sim.truth() if t["site"] == site]
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "spider.state was cut short" in result.stderr
+    assert count_articles(tmp_path / "data" / "articles.db") == len(truth)

@@ -7,15 +7,21 @@ import pickle
 import random
 import re
 
+import numpy as np
 import pytest
 
 from pipelines.dedup.hashing import (
     NEAR_DUP_THRESHOLD,
+    band_keys_many,
+    containment,
     content_hash,
+    is_near,
     jaccard,
     lsh_bands,
     minhash,
+    shingle_hashes,
     shingles,
+    sketch,
     strip_text,
 )
 
@@ -99,6 +105,7 @@ def test_strip_text_keeps_letters_digits_and_han():
 
 def test_shingles_are_character_kgrams_without_punctuation():
     assert shingles("疫情防控,工作", k=5) == {"疫情防控工", "情防控工作"}
+    assert shingles("疫情防控\n工作", k=5) == {"疫情防控", "工作"}  # none spans a line break
     assert shingles("短文", k=5) == {"短文"}
     assert shingles(" ,。 ") == set()
 
@@ -139,14 +146,89 @@ def test_different_real_stories_are_far_apart():
             assert not _shares_band(sigs[i], sigs[j])
 
 
-def test_lsh_bands_shape_and_errors():
-    keys = lsh_bands(minhash(STORIES[1]))
+def test_lsh_bands_are_signed_64_bit_ints_distinct_per_band():
+    sig = minhash(STORIES[1])
+    keys = lsh_bands(sig)
     assert len(keys) == 32
-    assert keys[0].startswith("b0:")
-    assert keys[31].startswith("b31:")
+    assert all(type(k) is int and -(2**63) <= k < 2**63 for k in keys)
     assert len(set(keys)) == 32
+    # the same rows in another band give another key: bands never meet
+    same_rows = [sig[0], sig[1], sig[2], sig[3]] * 32
+    assert len(set(lsh_bands(same_rows))) == 32
+    many = band_keys_many(np.array([minhash(s) for s in STORIES], dtype=np.uint32))
+    assert many.shape == (3, 32)
+    assert many[1].tolist() == keys
     with pytest.raises(ValueError, match="multiple"):
         lsh_bands([1, 2, 3], bands=2)
+
+
+def test_paragraph_order_does_not_change_the_signature():
+    paragraphs = STORIES[0].split("\n")
+    shuffled = "\n".join(paragraphs[3:] + paragraphs[:3])
+    assert sketch(shuffled) == sketch(STORIES[0])
+    assert content_hash(shuffled) != content_hash(STORIES[0])
+
+
+def test_shingle_hashes_count_the_shingles():
+    for story in STORIES:
+        assert len(shingle_hashes(story)) == len(shingles(story)) == sketch(story).size
+    assert sketch("").size == 0
+    assert sketch("短文").size == 1
+
+
+def _edited(text: str, rnd: random.Random) -> dict[str, str]:
+    """Copies that drop a quarter of the paragraphs (of four or more), add a local lead, or
+    both (with the rest reversed)."""
+    paragraphs = text.split("\n")
+    drop = len(paragraphs) // 4
+    keep = sorted(rnd.sample(range(len(paragraphs)), len(paragraphs) - drop))
+    dropped = [paragraphs[i] for i in keep]
+    lead = "本报讯 " + rnd.choice(SENTENCES)
+    return {
+        "paragraphs_dropped": "\n".join(dropped),
+        "local_lead": "\n".join([lead, *paragraphs]),
+        "dropped_and_lead": "\n".join([lead, *dropped[::-1]]),
+    }
+
+
+def test_copies_dropping_paragraphs_or_adding_a_lead_are_near():
+    # both edits at once on these long paragraphs sit near the rule's edge: most must pass
+    rnd = random.Random(5)
+    found, total = 0, 0
+    for _ in range(20):
+        for story in STORIES:
+            original = sketch(story)
+            for name, copy in _edited(story, rnd).items():
+                other = sketch(copy)
+                similarity = jaccard(original.minhash, other.minhash)
+                total += 1
+                found += is_near(similarity, original.size, other.size)
+                if name != "dropped_and_lead":
+                    assert is_near(similarity, original.size, other.size), (name, similarity)
+    assert found / total >= 0.97
+
+
+def test_pool_stories_are_rarely_contained_in_each_other():
+    # two stories drawn from one small sentence pool share half their sentences at times
+    rnd = random.Random(11)
+    flagged = 0
+    for _ in range(300):
+        first, second = (sketch(text) for text in _pool_stories(rnd))
+        similarity = jaccard(first.minhash, second.minhash)
+        flagged += is_near(similarity, first.size, second.size)
+    assert flagged / 300 <= 0.01
+
+
+def test_containment_from_jaccard_and_sizes():
+    # A = 100 shingles inside B = 125: J = 100 / 125 = 0.8, containment 1
+    assert containment(0.8, 100, 125) == pytest.approx(1.0)
+    # half of A = 100 in B = 100: J = 50 / 150
+    assert containment(50 / 150, 100, 100) == pytest.approx(0.5)
+    assert containment(0.5, 0, 10) == 0.0
+    assert is_near(0.7, None, None)
+    assert not is_near(0.6, None, None)
+    assert is_near(0.6, 60, 100)  # 60 shingles inside 100
+    assert not is_near(0.3, 30, 100)  # contained, but too small a share of the union
 
 
 def test_jaccard_rejects_mismatched_signatures():

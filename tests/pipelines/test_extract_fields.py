@@ -227,7 +227,8 @@ def test_parse_date(text, iso):
     [
         ("<div>来源：[ 人民网 ]\ue5c2</div><p>（ 责任编辑：魏喆 ）</p>", "人民网", "魏喆"),
         ("<div>来源于：东区办事处</div><p>责任编辑：龙慧</p>", "东区办事处", "龙慧"),
-        ("<p>编辑|禤志杰</p><p>责编|陈梦莹</p>", None, "禤志杰"),
+        # both names are editors (责编 = 责任编辑)
+        ("<p>编辑|禤志杰</p><p>责编|陈梦莹</p>", None, "禤志杰 陈梦莹"),
         ("<p>医技药剂党支部供稿 摄影/张艳 编辑/苏芳</p>", None, "苏芳"),
         ("<p>（松花江网编辑 孙桂芳）</p>", None, "孙桂芳"),
         ("<p>【纠错】 责任编辑：</p><p>焦鹏</p>", None, "焦鹏"),
@@ -245,3 +246,67 @@ def test_writer_line_away_from_title():
     doc = page("<h1>标题标题标题</h1><p>调查报告正文。 执笔人：闵乐夫 赵兰波 刘韬</p>")
     doc.body = ["调查报告正文。 执笔人：闵乐夫 赵兰波 刘韬"]
     assert extract_author(doc) == "闵乐夫 赵兰波 刘韬"
+
+
+def test_editor_credit_on_adjacent_lines():
+    doc = page(
+        "<h1>倾其所有、尽其所能</h1><p>正文很长很长的一段话，这里是正文。</p>"
+        "<p>编辑|禤志杰</p><p>责编|陈梦莹</p><p>审核|李四</p>",
+        "<title>倾其所有、尽其所能</title>",
+    )
+    assert extract_editor(doc) == "禤志杰 陈梦莹"
+
+
+def test_meta_author_naming_the_editor_is_not_the_author():
+    doc = page(
+        "<h1>倾其所有、尽其所能</h1><p>正文很长很长的一段话，这里是正文。</p><p>编辑:李楠</p>",
+        '<meta name="author" content="李楠"><title>倾其所有、尽其所能</title>',
+    )
+    doc.body = ["正文很长很长的一段话，这里是正文。"]
+    editor = extract_editor(doc)
+    assert editor == "李楠"
+    assert extract_author(doc) == "李楠"  # without the editor, the meta tag is taken
+    assert extract_author(doc, editor=editor) is None
+
+
+def test_role_word_before_closing_names_is_dropped():
+    body = ["正文。", "正是有了英勇的你们，才有这座英雄的城！（评论员 罗博 萧海川）"]
+    assert byline_author(body) == "罗博 萧海川"
+
+
+@pytest.mark.parametrize(
+    ("line", "source"),
+    [
+        ("2012-01-12 08:51 来源： 华龙网—重庆商报 网友评论 ( 0 )", "华龙网—重庆商报"),
+        ("来源：投资者报 发表评论", "投资者报"),
+        ("2012年01月12日 16:56:02 来源：广州日报 手机看商都", "广州日报"),
+        ("来源：燕赵晚报 关键字： 住宅租赁;自有物业", "燕赵晚报"),
+        ("2012-01-17 14:54 来源：(", None),
+    ],
+)
+def test_source_value_ends_before_page_chrome(line, source):
+    doc = page(f"<h1>倾其所有、尽其所能</h1><div>{line}</div><p>正文。</p>")
+    assert extract_source(doc) == source
+
+
+def test_chrome_words_and_weekdays_are_not_names():
+    body = ["正文。", "国家质检总局同时发布，不合格的进口食品1857批。（记者左娅）"]
+    assert byline_author(body, below=["编辑：黄静文 作者： 【打印】"]) == "左娅"
+    assert byline_author(["正文。", "２０１２年１月１７日（星期二）"]) is None
+
+
+def test_headline_above_the_date_line_when_the_page_has_no_title():
+    doc = parse(
+        "<html><body><div><a href='/'>首页</a> - <a href='/n'>新闻</a></div>"
+        "<div>汽车 &gt;&gt; 车坛动态</div><div><b>广汽回应现代合资内幕 全面合作项目即将展开</b>"
+        "<br><a href='http://www.qianlong.com/'>http://www.qianlong.com/</a><br>"
+        "2005-07-18 13:03:17</div><p>1个月之后的6月21日，随着广汽和现代合资基础协议的签署，"
+        "传闻再次袭来。</p></body></html>",
+        "http://example.test/a.html",
+    )
+    assert extract_title(doc) == "广汽回应现代合资内幕 全面合作项目即将展开"
+    # no date line: nothing to anchor on
+    assert (
+        extract_title(parse("<html><body><p>正文，没有日期。</p></body></html>", "http://e.test/"))
+        is None
+    )

@@ -166,3 +166,73 @@ def test_table_layout_with_br_separated_paragraphs():
     )
     art = run(html)
     assert art.text == "\n".join([SHORT[0], "会议强调，要抓好农资供应。"])
+
+
+def test_chrome_named_by_class_is_not_body():
+    # a share box and a publisher footer inside the content area, with words no chrome
+    # pattern knows: their class/id names them as chrome
+    inner_after = (
+        '<div class="bdsharebuttonbox"><span>微信好友</span><span>朋友圈</span></div>'
+        '<div class="article-footer">某县日报社出版 统一编号 55-0002</div>'
+    )
+    paragraphs = [*SHORT, "会议强调，要抓好农资供应，确保春耕生产顺利进行。"]
+    html = page_html(paragraphs, INFO).replace("</p></div>", f"</p>{inner_after}</div>", 1)
+    doc = parse(html, URL)
+    chrome = {line.text for line in doc.blocks if line.chrome}
+    assert {"微信好友朋友圈", "某县日报社出版 统一编号 55-0002"} <= chrome
+    assert not chrome & set(paragraphs)
+    assert run(html).text == "\n".join(paragraphs)
+
+
+def test_big_block_is_not_chrome_by_its_name_alone():
+    paragraphs = [
+        f"第{i}段，会议要求各乡镇抓好粮食生产，确保面积稳定，落实各项惠农政策。" for i in range(80)
+    ]
+    html = page_html(paragraphs, INFO).replace('id="zoom"', 'id="comment_article"')
+    assert run(html).text == "\n".join(paragraphs)
+
+
+GRID = (
+    "<table><tr><td>索 引 号：</td><td>11220000013544357T/2022-00426</td>"
+    "<td>分 类：</td><td>通告</td></tr><tr><td>发文机关：</td><td>某县人民政府</td>"
+    "<td>成文日期：</td><td>2022年01月27日</td></tr><tr><td>标 题：</td>"
+    f"<td>{TITLE}</td></tr><tr><td>发文字号：</td><td>某政发〔2022〕1号</td>"
+    "<td>发布日期：</td><td>2022年01月28日</td></tr></table>"
+)
+
+
+def test_label_value_grid_is_metadata_not_body():
+    # a government notice: the headline first appears as a value of the metadata grid
+    paragraphs = [
+        "为做好春季农业生产工作，根据有关规定，现就有关事项通告如下：",
+        "一、各乡镇要抓好粮食生产，确保面积稳定。",
+        "特此通告。",
+    ]
+    rows = "".join(f"<p>{p}</p>" for p in paragraphs)
+    html = (
+        f"<html><head><title>{TITLE}</title></head><body>{CHROME_TOP}{GRID}{GRID}"
+        f'<div class="doc"><div class="content">{rows}</div></div>{CHROME_BOTTOM}</body></html>'
+    )
+    art = run(html)
+    assert art.text == "\n".join(paragraphs)
+    assert art.published == "2022-01-28"
+
+
+def test_lone_label_line_in_running_text_stays():
+    paragraphs = [
+        *SHORT,
+        "报名方式：",
+        "电话报名或者到乡镇农技站现场报名",
+        "会议强调，要抓好农资供应。",
+    ]
+    assert run(page_html(paragraphs, INFO)).text == "\n".join(paragraphs)
+
+
+def test_readers_comment_heading_with_a_space_ends_the_article():
+    paragraphs = [*SHORT, "会议强调，要抓好农资供应，确保春耕生产顺利进行。"]
+    after = (
+        "<p>瑞雪 对我县召开春季农业生产工作推进会的评论:</p>"
+        "<p>这样的会议开得好，希望各项措施尽快落实到位，让农民得到实惠。</p>"
+    )
+    html = page_html(paragraphs, INFO).replace("</p></div>", f"</p>{after}</div>", 1)
+    assert run(html).text == "\n".join(paragraphs)

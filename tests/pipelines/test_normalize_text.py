@@ -72,3 +72,12 @@ def test_detect_script():
 def test_changed_share_counts_cjk_only():
     assert changed_share("網A發1") == (2, 2)
     assert to_simplified("後來乾坤") == "后来乾坤"
+
+
+def test_to_simplified_maps_taiwan_variants_in_traditional_text():
+    # t2s keeps 痺 and 著 (Taiwan-standard forms): the traditional text is converted with tw2s
+    assert to_simplified("堅決摒棄麻痺思想") == "坚决摒弃麻痹思想"
+    assert to_simplified("大家看著會議") == "大家看着会议"
+    assert to_simplified("著名學者") == "著名学者"
+    # simplified text is left as it is, whatever variants it holds
+    assert to_simplified("土著居民的著作") == "土著居民的著作"

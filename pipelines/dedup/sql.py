@@ -1,0 +1,213 @@
+"""The duplicate index's SQL: a few set-at-a-time statements per batch of articles, on the
+DB-API cursor (SQLAlchemy's per-statement compilation of 16,000-element IN lists cost more
+than the queries). PostgreSQL gets arrays (``= ANY(%s)``, ``unnest``): one parameter per
+column whatever the batch size; SQLite gets ``IN (?, ...)`` in chunks and ``executemany``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+__all__ = [
+    "MEMBER_COLUMNS",
+    "delete_bands",
+    "doc_id",
+    "find_candidates",
+    "find_exact",
+    "insert_index",
+    "load_members",
+    "load_signatures",
+    "update_clusters",
+]
+
+CHUNK = 10_000  # SQLite allows 32,766 parameters per statement
+MEMBER_COLUMNS = ("id", "url", "site", "published", "source", "fetched", "cluster", "duplicate_of")
+_HEX = frozenset("0123456789abcdef")
+
+
+def doc_id(article_id: str) -> int:
+    """The article's signed 64-bit key in the index: its 16 hex digits as an integer (every
+    crawled id: no collision between distinct ids), else a BLAKE2 hash of the id."""
+    if len(article_id) == 16 and _HEX.issuperset(article_id):
+        value = int(article_id, 16)
+    else:
+        value = int.from_bytes(hashlib.blake2b(article_id.encode(), digest_size=8).digest())
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+def _ints(values: Iterable[int]) -> str:
+    """An integer array as a PostgreSQL literal: psycopg adapts a list of Python ints one by
+    one (~2 µs each), the server parses this text far faster."""
+    return "{" + ",".join(map(str, values)) + "}"
+
+
+def _postgres(connection: Connection) -> bool:
+    return connection.dialect.name == "postgresql"
+
+
+def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+def _select_in(connection: Connection, sql: str, values: Sequence[Any], pg_type: str) -> list[Any]:
+    """Rows of ``sql`` (one ``{in}`` placeholder for the value list) for every value."""
+    if not values:
+        return []
+    if _postgres(connection):
+        query = sql.format(op="= ANY(%s::" + pg_type + "[])")
+        param = _ints(values) if pg_type == "bigint" else list(values)
+        return list(connection.exec_driver_sql(query, (param,)))
+    rows: list[Any] = []
+    for chunk in _chunks(values):
+        query = sql.format(op="IN (" + ",".join("?" * len(chunk)) + ")")
+        rows.extend(connection.exec_driver_sql(query, tuple(chunk)))
+    return rows
+
+
+def find_candidates(
+    connection: Connection, keys: Sequence[int], docs: Sequence[int]
+) -> list[tuple[int, str, int, bytes]]:
+    """``(doc, article_id, size, minhash bytes)`` of every indexed article holding one of
+    ``keys``, and of ``docs``: one statement (a chunk of keys at a time on SQLite); which keys
+    an article shares is recomputed from its signature by the caller."""
+    columns = "doc, article_id, size, minhash"
+    if _postgres(connection):
+        query = (
+            f"SELECT {columns} FROM dedup_signatures WHERE doc IN (SELECT doc FROM dedup_bands "
+            f"WHERE key = ANY(%s::bigint[])) UNION ALL SELECT {columns} FROM dedup_signatures "
+            "WHERE doc = ANY(%s::bigint[])"
+        )
+        rows: list[Any] = list(connection.exec_driver_sql(query, (_ints(keys), _ints(docs))))
+    else:
+        rows = load_signatures(connection, docs)
+        for chunk in _chunks(keys):
+            marks = ",".join("?" * len(chunk))
+            query = (
+                f"SELECT {columns} FROM dedup_signatures WHERE doc IN "
+                f"(SELECT doc FROM dedup_bands WHERE key IN ({marks}))"
+            )
+            rows.extend(connection.exec_driver_sql(query, tuple(chunk)))
+    unique = {row[0]: row for row in rows}
+    return list(unique.values())
+
+
+def load_signatures(
+    connection: Connection, docs: Sequence[int]
+) -> list[tuple[int, str, int, bytes]]:
+    """``(doc, article_id, size, minhash bytes)`` of the given docs."""
+    return _select_in(
+        connection,
+        "SELECT doc, article_id, size, minhash FROM dedup_signatures WHERE doc {op}",
+        docs,
+        "bigint",
+    )
+
+
+def find_exact(connection: Connection, hashes: Sequence[str]) -> list[tuple[str, str]]:
+    """``(id, content_hash)`` of stored articles with one of ``hashes``."""
+    return _select_in(
+        connection, "SELECT id, content_hash FROM articles WHERE content_hash {op}", hashes, "text"
+    )
+
+
+def load_members(
+    connection: Connection, ids: Sequence[str], clusters: Sequence[str] = ()
+) -> list[tuple[Any, ...]]:
+    """:data:`MEMBER_COLUMNS` of the articles with one of ``ids`` or in one of ``clusters``."""
+    columns = ", ".join(MEMBER_COLUMNS)
+    rows = _select_in(connection, f"SELECT {columns} FROM articles WHERE id {{op}}", ids, "text")
+    rows += _select_in(
+        connection, f"SELECT {columns} FROM articles WHERE cluster {{op}}", clusters, "text"
+    )
+    return rows
+
+
+def insert_index(
+    connection: Connection,
+    signatures: Sequence[tuple[int, str, int, bytes]],
+    bands: Sequence[tuple[int, int]],
+) -> None:
+    """New signature rows ``(doc, article_id, size, minhash)`` and band rows ``(key, doc)``.
+    A row already there (another process indexed the same article meanwhile) is replaced,
+    a band row left alone: a stale band row only makes a candidate that the signature
+    check then refuses."""
+    if _postgres(connection):
+        if signatures:
+            docs, ids, sizes, blobs = (list(column) for column in zip(*signatures, strict=True))
+            connection.exec_driver_sql(
+                "INSERT INTO dedup_signatures (doc, article_id, size, minhash) SELECT * FROM "
+                "unnest(%s::bigint[], %s::text[], %s::int[], %s::bytea[]) ON CONFLICT (doc) DO "
+                "UPDATE SET article_id = excluded.article_id, size = excluded.size, "
+                "minhash = excluded.minhash",
+                (_ints(docs), ids, _ints(sizes), blobs),
+            )
+        if bands:
+            keys, owners = zip(*bands, strict=True)
+            connection.exec_driver_sql(
+                "INSERT INTO dedup_bands (key, doc) SELECT * FROM unnest(%s::bigint[], "
+                "%s::bigint[]) ON CONFLICT DO NOTHING",
+                (_ints(keys), _ints(owners)),
+            )
+        return
+    if signatures:
+        connection.exec_driver_sql(
+            "INSERT OR REPLACE INTO dedup_signatures (doc, article_id, size, minhash) "
+            "VALUES (?, ?, ?, ?)",
+            list(signatures),
+        )
+    if bands:
+        connection.exec_driver_sql(
+            "INSERT OR IGNORE INTO dedup_bands (key, doc) VALUES (?, ?)", list(bands)
+        )
+
+
+def delete_bands(
+    connection: Connection, docs: Sequence[int], bands: Iterable[tuple[int, int]]
+) -> None:
+    """Remove the signatures of ``docs`` and the band rows ``(key, doc)`` they had (found by
+    their old keys: the primary key serves the delete, no index by doc is needed)."""
+    pairs = list(bands)
+    if _postgres(connection):
+        if pairs:
+            keys, owners = (list(column) for column in zip(*pairs, strict=True))
+            connection.exec_driver_sql(
+                "DELETE FROM dedup_bands b USING unnest(%s::bigint[], %s::bigint[]) AS d(key, doc)"
+                " WHERE b.key = d.key AND b.doc = d.doc",
+                (keys, owners),
+            )
+        if docs:
+            connection.exec_driver_sql(
+                "DELETE FROM dedup_signatures WHERE doc = ANY(%s::bigint[])", (list(docs),)
+            )
+        return
+    if pairs:
+        connection.exec_driver_sql("DELETE FROM dedup_bands WHERE key = ? AND doc = ?", pairs)
+    if docs:
+        connection.exec_driver_sql(
+            "DELETE FROM dedup_signatures WHERE doc = ?", [(doc,) for doc in docs]
+        )
+
+
+def update_clusters(connection: Connection, changes: Sequence[tuple[str, str, str | None]]) -> None:
+    """Set ``cluster`` and ``duplicate_of`` of stored articles: ``(id, cluster, duplicate_of)``."""
+    if not changes:
+        return
+    if _postgres(connection):
+        ids, clusters, canonicals = (list(column) for column in zip(*changes, strict=True))
+        connection.exec_driver_sql(
+            "UPDATE articles SET cluster = u.cluster, duplicate_of = u.canonical FROM "
+            "unnest(%s::text[], %s::text[], %s::text[]) AS u(id, cluster, canonical) "
+            "WHERE articles.id = u.id",
+            (ids, clusters, canonicals),
+        )
+        return
+    connection.exec_driver_sql(
+        "UPDATE articles SET cluster = ?, duplicate_of = ? WHERE id = ?",
+        [(cluster, canonical, aid) for aid, cluster, canonical in changes],
+    )

@@ -1,0 +1,177 @@
+"""The persistent duplicate index on syndicated copies (tests/simulator/syndicate.py: dropped,
+reordered and added paragraphs, local leads, exact copies, follow-up stories that quote earlier
+ones), on SQLite and PostgreSQL: pair precision and recall, batches equal to one-by-one
+assignment, replaced signatures, the migration from the string-keyed index."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sqlalchemy import func, select, text
+
+from bench.dedup import KINDS, generate, recall_by_edit, scores
+from crawler.db.models import ArticleRow, BandRow, SignatureRow
+from crawler.db.session import open_database
+from pipelines.dedup.hashing import BANDS, sketch
+from pipelines.dedup.index import assign, assign_batch
+from pipelines.dedup.sql import doc_id
+from pipelines.store import store
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'a.db'}"
+    return request.getfixturevalue("pg_url")
+
+
+def _ingest(factory, stream, batch: int) -> list[str]:
+    kinds: list[str] = []
+    with factory() as session:
+        for start in range(0, len(stream), batch):
+            chunk = stream[start : start + batch]
+            kinds += assign_batch(session, chunk)
+            for art in chunk:
+                store(session, art)
+            session.commit()
+    return kinds
+
+
+def _clusters(factory, n: int) -> np.ndarray:
+    cluster = np.zeros(n, dtype=np.int64)
+    with factory() as session:
+        for aid, found in session.execute(select(ArticleRow.id, ArticleRow.cluster)):
+            cluster[int(aid, 16)] = int(found[1:], 16)
+    return cluster
+
+
+def test_syndicated_copies_cluster_with_precision_and_recall_over_097(db_url):
+    n = 3000
+    made = list(generate(n, seed=3))
+    stream = [art for art, _, _ in made]
+    story = np.array([s for _, s, _ in made])
+    bits = np.array([b for _, _, b in made])
+    factory = open_database(db_url)
+    kinds = _ingest(factory, stream, 200)
+    cluster = _clusters(factory, n)
+    factory.kw["bind"].dispose()
+    precision, recall = scores(story, cluster)
+    assert precision >= 0.97
+    assert recall >= 0.97
+    by_edit = recall_by_edit(story, cluster, bits)
+    assert set(by_edit) == set(KINDS)  # every kind of edit was drawn
+    assert by_edit["exact"] == 1.0
+    assert min(by_edit.values()) >= 0.95, by_edit
+    copies = int((bits != 0).sum())
+    assert copies > 500
+    assert kinds.count("unique") + copies >= n - 0.03 * copies
+    # exact copies are told apart from near ones
+    exact = bits == 1
+    assert all(kinds[i] == "exact" for i in np.flatnonzero(exact))
+
+
+def test_a_batch_assigns_as_one_by_one(tmp_path):
+    stream = [art for art, _, _ in generate(600, seed=4)]
+    one = open_database(f"sqlite:///{tmp_path / 'one.db'}")
+    many = open_database(f"sqlite:///{tmp_path / 'many.db'}")
+    kinds_one = _ingest(one, [_clone(a) for a in stream], 1)
+    kinds_many = _ingest(many, [_clone(a) for a in stream], 250)
+    assert kinds_one == kinds_many
+    with one() as a, many() as b:
+        query = select(ArticleRow.id, ArticleRow.cluster, ArticleRow.duplicate_of).order_by(
+            ArticleRow.id
+        )
+        first, second = a.execute(query).all(), b.execute(query).all()
+    assert first == second
+    assert sum(1 for row in first if row.duplicate_of) > 100
+
+
+def _clone(art):
+    from dataclasses import replace
+
+    return replace(art, cluster=None, duplicate_of=None)
+
+
+def test_a_repeated_article_in_one_batch_is_indexed_once_and_a_changed_text_replaces_it(
+    db_url,
+):
+    stream = [art for art, _, _ in generate(40, seed=5)]
+    factory = open_database(db_url)
+    first = stream[0]
+    again = _clone(first)
+    with factory() as session:
+        assert assign_batch(session, [first, again]) == ["unique", "unique"]
+        for art in (first, again):
+            store(session, art)
+        session.commit()
+        rows = session.scalar(select(func.count()).select_from(BandRow))
+        assert rows == BANDS
+        # the text changes: its old band keys go, the new ones come
+        edited = _clone(stream[1])
+        edited.id, edited.url = first.id, first.url
+        assert assign(session, edited) == "unique"
+        store(session, edited)
+        session.commit()
+        signature = session.get(SignatureRow, doc_id(first.id))
+        assert signature is not None
+        assert np.frombuffer(signature.minhash, dtype="<u4").tolist() == edited.minhash
+        assert session.scalar(select(func.count()).select_from(BandRow)) == BANDS
+    factory.kw["bind"].dispose()
+
+
+def test_an_empty_text_is_not_indexed_but_found_by_its_hash(tmp_path):
+    factory = open_database(f"sqlite:///{tmp_path / 'a.db'}")
+    empty = [art for art, _, _ in generate(2, seed=6)]
+    for i, art in enumerate(empty):
+        art.text = ""
+        signature = sketch("")
+        art.minhash, art.shingle_count = signature.minhash, signature.size
+        art.content_hash = f"h{'0' * 39}"
+        art.published = f"2020-01-0{i + 1}"
+    with factory() as session:
+        assert assign_batch(session, empty) == ["unique", "exact"]
+        assert session.scalar(select(func.count()).select_from(BandRow)) == 0
+    factory.kw["bind"].dispose()
+
+
+def test_the_migration_reindexes_signatures_of_stored_articles(tmp_path):
+    """A database of revision 0002 (JSON signatures, string bands) upgraded in place: the
+    stored articles get integer-keyed signatures computed from their text."""
+    from alembic import command
+    from alembic.config import Config
+
+    from crawler.db.session import MIGRATIONS, make_engine
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = make_engine(url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    stream = [art for art, _, _ in generate(30, seed=7)]
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0002")
+        for art in stream:
+            connection.execute(
+                text(
+                    "INSERT INTO articles (id, url, site, text, script, extractor_version, "
+                    "flags, version) VALUES (:id, :url, :site, :text, 'simplified', '', '[]', 1)"
+                ),
+                {"id": art.id, "url": art.url, "site": art.site, "text": art.text},
+            )
+            connection.execute(
+                text("INSERT INTO signatures (article_id, minhash) VALUES (:id, '[1, 2]')"),
+                {"id": art.id},
+            )
+    engine.dispose()
+    factory = open_database(url)
+    with factory() as session:
+        stored = {row.article_id: row for row in session.scalars(select(SignatureRow))}
+        assert set(stored) == {art.id for art in stream}
+        for art in stream:
+            assert np.frombuffer(stored[art.id].minhash, "<u4").tolist() == art.minhash
+            assert stored[art.id].size == art.shingle_count
+        assert session.scalar(select(func.count()).select_from(BandRow)) == BANDS * len(stream)
+        copy = _clone(stream[0])
+        copy.id, copy.url = "f" * 16, "http://x.test/copy.html"
+        assert assign(session, copy) == "near"  # found by its reindexed bands (no hash stored)
+    factory.kw["bind"].dispose()
