@@ -16,7 +16,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import surt
-from cdxj_indexer.main import CDXJIndexer
 from warcio.timeutils import iso_date_to_timestamp
 
 from archive.reader import ReadStats, iter_captures, iter_files
@@ -49,6 +48,10 @@ def _fallback_lines(path: Path) -> list[str]:
 
 def index_lines(path: str | os.PathLike[str]) -> list[str]:
     """Unsorted CDXJ lines of one WARC file."""
+    # imported here: cdxj_indexer pulls pyamf and pkg_resources (0.2 s), and a crawl indexes
+    # only when it closes
+    from cdxj_indexer.main import CDXJIndexer
+
     out = io.StringIO()
     try:
         CDXJIndexer(out, [str(path)]).process_all()

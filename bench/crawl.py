@@ -1,16 +1,23 @@
-"""Crawl and replay throughput on the portal simulator, against a baseline measured in the
-same run.
+"""Crawl and replay throughput on the portal simulator, each figure against its baseline measured
+in the same run (issue 13's acceptance: full crawl >= 0.9x bare, replay >= 1.2x trafilatura,
+WARC writing <= 3% of crawl time).
 
-    python -m bench.crawl [--articles 300]
+    python -m bench.crawl [--articles 480] [--keep]
 
-1. bare: the same spiders with no item pipelines and no WARC capture (a plain Scrapy crawl);
-2. full: WARC capture + extract -> normalize -> dedup -> store, extraction in worker processes;
-3. inline: as full, but extraction on the reactor thread (EXTRACT_WORKERS=-1), to show what the
-   worker pool buys;
-4. replay of the full crawl's WARCs with 1 worker and with one worker per core.
+The simulator serves the six portals from another process (``python -m tests.simulator``), so
+the server's CPU is not charged to the crawler's process. Then, one process per portal and one
+after the other, as users run them:
 
-All six portals are crawled at once in one process (``scrapy refresh`` on an empty database is
-a full crawl), with no politeness delay: loopback, the figures are CPU-bound.
+1. bare: a Scrapy ``CrawlSpider`` with the profile's regexes and Scrapy's defaults
+   (``bench.bare``: no pipelines, no WARC, no database);
+2. full: ``scrapy crawl <id>``: WARC capture, extract -> normalize -> dedup -> store;
+3. replay: ``scrapy replay`` of the full crawl's WARCs into a fresh database;
+4. trafilatura: plain ``trafilatura.extract`` over the same article pages, on every core.
+
+No politeness delay (loopback: the figures are CPU-bound). Wall time of each process from
+launch to exit; peak RSS is the largest sum over a process tree (crawl + extraction workers).
+The load average is printed with the figures: on a shared machine they mean little when it is
+above the number of cores.
 """
 
 from __future__ import annotations
@@ -18,72 +25,221 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
+import subprocess
+import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
-from tests.helpers import free_base_port, scrapy
-from tests.simulator import Simulator
+from tests.helpers import ROOT, free_base_port
 
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
         "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "LOG_LEVEL=INFO"]  # fmt: skip
 RESPONSES = re.compile(r"'downloader/response_count': (\d+)")
 ITEMS = re.compile(r"'item_scraped_count': (\d+)")
+WARC_SECONDS = re.compile(r"'warc/seconds': ([\d.e-]+)")
+STORED = re.compile(r"(\d+) articles stored")
+PAGE = 4096
 
 
-def crawl(env: dict[str, str], extra: list[str]) -> tuple[float, int, int]:
+@dataclass
+class Run:
+    """One measured process (or a series of them): wall seconds, output, peak RSS in bytes."""
+
+    seconds: float
+    stderr: str
+    peak_rss: int
+
+
+def _tree_rss(root: int) -> int:
+    """Resident bytes of ``root`` and all its descendants (from /proc)."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as handle:
+                    fields = handle.read().rsplit(b")", 1)[1].split()
+                parents[int(entry)] = int(fields[1])
+            except (OSError, IndexError):
+                continue
+    tree, todo = set(), [root]
+    while todo:
+        pid = todo.pop()
+        tree.add(pid)
+        todo.extend(child for child, parent in parents.items() if parent == pid)
+    total = 0
+    for pid in tree:
+        try:
+            with open(f"/proc/{pid}/statm", "rb") as handle:
+                total += int(handle.read().split()[1]) * PAGE
+        except (OSError, IndexError):
+            continue
+    return total
+
+
+def measure(cmd: list[str], env: dict[str, str]) -> Run:
+    """Run ``cmd`` from the project root; wall time, stderr and the peak RSS of its tree."""
     started = time.perf_counter()
-    result = scrapy("refresh", *FAST, *extra, env=env, timeout=3600)
-    elapsed = time.perf_counter() - started
-    pages = sum(int(n) for n in RESPONSES.findall(result.stderr))
-    items = sum(int(n) for n in ITEMS.findall(result.stderr))
-    return elapsed, pages, items
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as err:
+        child = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stderr=err, text=True)
+        peak = 0
+        while child.poll() is None:
+            peak = max(peak, _tree_rss(child.pid))
+            time.sleep(0.2)
+        seconds = time.perf_counter() - started
+        err.seek(0)
+        stderr = err.read()
+    if child.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} exited {child.returncode}\n{stderr[-3000:]}")
+    return Run(seconds, stderr, peak)
 
 
-def replay(env: dict[str, str], warcs: Path, workers: int) -> tuple[float, int]:
+def series(runs: list[Run]) -> Run:
+    """Runs one after the other, as one: summed time, joined output, the highest peak."""
+    return Run(
+        sum(r.seconds for r in runs),
+        "\n".join(r.stderr for r in runs),
+        max(r.peak_rss for r in runs),
+    )
+
+
+def start_simulator(articles: int) -> tuple[subprocess.Popen[str], int]:
+    """``python -m tests.simulator`` in a process of its own, once it serves."""
+    for _ in range(10):
+        base = free_base_port()
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tests.simulator",
+                "--base-port",
+                str(base),
+                "--articles",
+                str(articles),
+            ],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        assert server.stdout is not None
+        for line in server.stdout:
+            if "Ctrl-C to stop" in line:
+                return server, base
+        server.wait()
+    raise SystemExit("the simulator did not start")
+
+
+def trafilatura_pages(warcs: str, sites: str) -> list[bytes]:
+    """The bodies of the article responses in ``warcs`` (the pages replay extracts)."""
+    from archive.reader import ReadStats, iter_captures
+    from model.profiles import read_profiles
+
+    profiles, _ = read_profiles(sites)
+    return [
+        capture.body
+        for capture in iter_captures([warcs], ReadStats())
+        if capture.record_type == "response"
+        and capture.status == 200
+        and any(p.is_article(capture.url) for p in profiles.values())
+    ]
+
+
+def _trafilatura(body: bytes) -> bool:
+    import trafilatura
+
+    return trafilatura.extract(body) is not None
+
+
+def run_trafilatura(warcs: str, sites: str) -> None:
+    """Plain trafilatura on every core over the article pages; prints ``<n> documents``."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    pages = trafilatura_pages(warcs, sites)
     started = time.perf_counter()
-    result = scrapy("replay", str(warcs), "-s", f"EXTRACT_WORKERS={workers}", env=env, timeout=3600)
-    elapsed = time.perf_counter() - started
-    stored = int(re.findall(r"(\d+) articles stored", result.stderr)[-1])
-    return elapsed, stored
+    with ProcessPoolExecutor(os.cpu_count()) as pool:
+        done = sum(pool.map(_trafilatura, pages, chunksize=16))
+    seconds = time.perf_counter() - started
+    print(f"{len(pages)} pages, {done} documents, {seconds:.1f}s extracting", file=sys.stderr)
+
+
+def load() -> str:
+    return "load {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--articles", type=int, default=300, help="articles per portal")
+    parser.add_argument("--articles", type=int, default=480, help="articles per portal")
+    parser.add_argument("--keep", action="store_true", help="keep the data folder")
+    parser.add_argument(
+        "--trafilatura", nargs=2, metavar=("WARCS", "SITES"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
+    if args.trafilatura:
+        run_trafilatura(*args.trafilatura)
+        return
     root = Path(tempfile.mkdtemp(prefix="bench-crawl-"))
     cores = os.cpu_count() or 1
-    with Simulator(base_port=free_base_port(), articles_per_portal=args.articles) as sim:
+    print(f"{load()} at the start; {cores} cores; data in {root}", flush=True)
+    server, base = start_simulator(args.articles)
+    try:
+        from tests.simulator import Simulator
+
         sites = root / "sites"
-        sites.mkdir()
-        sim.write_profiles(sites)
-        runs = {}
-        for name, extra in (
-            ("bare", ["-s", "ITEM_PIPELINES={}", "-s", "WARC_ENABLED=False"]),
-            ("full", []),
-            ("inline", ["-s", "EXTRACT_WORKERS=-1"]),
-        ):
-            env = {"DATA_DIR": str(root / name), "SITES_DIR": str(sites)}
-            runs[name] = crawl(env, extra)
-    print(f"crawl of 6 simulated portals, {args.articles} articles each, {cores} cores")
-    print(f"{'run':<8} {'seconds':>8} {'pages':>7} {'pages/s':>8} {'articles':>9} {'vs bare':>8}")
-    base_rate = runs["bare"][1] / runs["bare"][0]
-    for name, (elapsed, pages, items) in runs.items():
-        rate = pages / elapsed
-        print(
-            f"{name:<8} {elapsed:>8.1f} {pages:>7} {rate:>8.1f} {items:>9} {rate / base_rate:>8.2f}"
+        Simulator(base_port=base, articles_per_portal=1).write_profiles(sites)
+        profiles = sorted(sites.glob("*.yaml"))
+        bare = series(
+            [measure([sys.executable, "-m", "bench.bare", str(p), *FAST], {}) for p in profiles]
         )
-    warcs = root / "full" / "warc"
-    print(f"\nreplay of the full crawl's WARCs ({warcs})")
-    print(f"{'workers':<8} {'seconds':>8} {'articles':>9} {'docs/s':>8} {'speedup':>8}")
-    first = None
-    for workers in sorted({1, cores}):
-        env = {"DATA_DIR": str(root / f"replay{workers}"), "SITES_DIR": str(sites)}
-        elapsed, stored = replay(env, warcs, workers)
-        rate = stored / elapsed
-        first = first or rate
-        print(f"{workers:<8} {elapsed:>8.1f} {stored:>9} {rate:>8.1f} {rate / first:>8.2f}")
+        print(f"bare done, {load()}", flush=True)
+        env = {"DATA_DIR": str(root / "full"), "SITES_DIR": str(sites)}
+        full = series(
+            [
+                measure([sys.executable, "-m", "scrapy", "crawl", p.stem, *FAST], env)
+                for p in profiles
+            ]
+        )
+        print(f"full done, {load()}", flush=True)
+    finally:
+        server.terminate()
+        server.wait()
+    warcs = str(root / "full" / "warc")
+    env = {"DATA_DIR": str(root / "replay"), "SITES_DIR": str(sites)}
+    replay = measure([sys.executable, "-m", "scrapy", "replay", warcs], env)
+    print(f"replay done, {load()}", flush=True)
+    plain = measure([sys.executable, "-m", "bench.crawl", "--trafilatura", warcs, str(sites)], {})
+    print(f"trafilatura done, {load()}\n", flush=True)
+
+    def count(pattern: re.Pattern[str], text: str) -> int:
+        return sum(int(n) for n in pattern.findall(text))
+
+    rows = []
+    for name, run, unit in (("bare crawl", bare, "pages"), ("full crawl", full, "pages")):
+        pages, items = count(RESPONSES, run.stderr), count(ITEMS, run.stderr)
+        rows.append((name, run, pages, pages / run.seconds, f"{items} items", unit))
+    stored = int(STORED.findall(replay.stderr)[-1])
+    rows.append(("replay", replay, stored, stored / replay.seconds, "", "docs"))
+    pages = int(re.findall(r"(\d+) pages, ", plain.stderr)[-1])
+    rows.append(("trafilatura", plain, pages, pages / plain.seconds, f"{cores} cores", "docs"))
+    print(f"{args.articles} articles per portal, 6 portals; one process per portal for crawls")
+    print(f"{'run':<12} {'seconds':>8} {'count':>6} {'rate/s':>8} {'peak RSS':>9}  note")
+    for name, run, n, rate, note, unit in rows:
+        print(
+            f"{name:<12} {run.seconds:>8.1f} {n:>6} {rate:>6.1f} {unit[0]}/s "
+            f"{run.peak_rss / 2**20:>6.0f} MB  {note}"
+        )
+    warc_seconds = sum(float(x) for x in WARC_SECONDS.findall(full.stderr))
+    print(f"\nfull / bare pages/s:        {rows[1][3] / rows[0][3]:.2f}  (target >= 0.9)")
+    print(f"replay / trafilatura docs/s: {rows[2][3] / rows[3][3]:.2f}  (target >= 1.2)")
+    print(
+        f"WARC writing:               {warc_seconds:.1f}s = {warc_seconds / full.seconds:.1%} "
+        "of the full crawl's time (target <= 3%)"
+    )
+    print(load())
+    if not args.keep:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":

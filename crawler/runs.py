@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.spiderloader import get_spider_loader
 
-from crawler.db.session import open_database
 from crawler.settings import database_url
 from crawler.status import FAILED, CommandError, fail
 
@@ -19,7 +18,9 @@ if TYPE_CHECKING:
 
 def check_database(settings: Any) -> None:
     """Open (and migrate) ``DATABASE_URL`` once, so a bad URL stops a run before it fetches."""
-    open_database(database_url(settings)).kw["bind"].dispose()
+    from crawler.db.session import open_engine
+
+    open_engine(database_url(settings)).dispose()
 
 
 def crawl_exit_status(crawler: Crawler) -> int:
@@ -37,7 +38,8 @@ def check_run(settings: Any, names: list[str]) -> None:
     refused = getattr(loader, "refusal", lambda _names: None)(names)
     if refused is not None:
         raise CommandError(f"refused: {refused}. Nothing was crawled.")
-    unknown = [name for name in names if name not in loader.list()]
+    knows = getattr(loader, "knows", None) or (lambda name: name in loader.list())
+    unknown = [name for name in names if not knows(name)]
     if unknown:
         raise CommandError(f"unknown site {unknown[0]!r}; `scrapy list` shows the sites")
     check_database(settings)

@@ -8,6 +8,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+# bytes of a response body above which extraction skips the page (``too_large``); the
+# ``EXTRACT_MAX_BODY`` default, here so settings need not import the extractor
+MAX_BODY_BYTES = 20 * 1024 * 1024
+
 
 @dataclass(slots=True)
 class Page:
@@ -35,6 +39,23 @@ class Page:
             if key.lower() == lname:
                 return value
         return None
+
+
+def capture_of(page: Page) -> dict[str, Any]:
+    """What the database keeps of a capture (``captures`` columns): the validators for a
+    refresh's conditional GET and the location of its WARC record."""
+    warc = page.warc or {}
+    return {
+        "url": page.url,
+        "site": page.site,
+        "status": page.status,
+        "etag": page.header("ETag"),
+        "last_modified": page.header("Last-Modified"),
+        "fetched": page.fetched,
+        "warc_file": warc.get("file"),
+        "warc_offset": warc.get("offset"),
+        "warc_length": warc.get("length"),
+    }
 
 
 @dataclass(slots=True)

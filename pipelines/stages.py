@@ -19,11 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem
 
-from crawler.db.repository import capture_of
 from crawler.extensions.database import Database
 from crawler.extensions.drift import quality_keys
 from crawler.extensions.workers import WorkerPool
-from model.items import Article, Page, Skip
+from model.items import Article, Page, Skip, capture_of
 from pipelines import cpu_stage
 
 if TYPE_CHECKING:

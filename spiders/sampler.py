@@ -95,7 +95,13 @@ class SampleSpider(Spider):
         yield from self._begin(text)
 
     def robots_failed(self, failure: Failure) -> Iterator[Request]:
-        yield from self._begin("")
+        if failure.check(HttpError):  # no robots.txt (404...): everything is allowed
+            yield from self._begin("")
+            return
+        # the host does not answer: the home page is not asked for (the robots middleware
+        # would log its own failure with a traceback)
+        reason = type(failure.value).__name__
+        self.fetched.append(Fetched(self.home, self.home, 0, [], None, reason))
 
     def _begin(self, text: str) -> Iterator[Request]:
         agent = str(self.settings.get("USER_AGENT") or "*")

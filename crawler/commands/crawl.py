@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
-from crawler.runs import check_run, run_crawls
 from crawler.status import exit_on_error, exit_status
 
 if TYPE_CHECKING:
@@ -18,6 +17,8 @@ if TYPE_CHECKING:
 
 class Command(ScrapyCrawlCommand):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        from crawler.runs import check_run
+
         super().process_options(args, opts)
         if len(args) == 1:
             with exit_on_error(self):
@@ -25,6 +26,8 @@ class Command(ScrapyCrawlCommand):
 
     @exit_status
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        from crawler.runs import run_crawls
+
         if len(args) != 1:
             raise UsageError
         run_crawls(self, args, opts.spargs)

@@ -15,11 +15,7 @@ from zoneinfo import ZoneInfo
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
-from sqlalchemy import select
 
-from crawler.db.models import ArticleRow
-from crawler.db.repository import iter_articles
-from crawler.db.session import open_database
 from crawler.settings import database_url
 from crawler.status import CommandError, exit_status
 from model.items import EXPORT_FIELDS
@@ -190,6 +186,9 @@ class Command(ScrapyCommand):
             part.touch()
         except OSError as exc:
             raise CommandError(f"cannot write {path}: {exc.strerror or exc}") from None
+        from crawler.db.repository import iter_articles
+        from crawler.db.session import open_database
+
         try:
             factory = open_database(database_url(self.settings))
             with factory() as session:
@@ -211,6 +210,10 @@ class Command(ScrapyCommand):
 
     def check_site(self, session: Any, site: str) -> None:
         """An unknown ``--site`` (no profile, no stored article) is a mistake, not 0 articles."""
+        from sqlalchemy import select
+
+        from crawler.db.models import ArticleRow
+
         assert self.settings is not None
         profiles = getattr(get_spider_loader(self.settings), "profiles", {})
         stored = session.scalar(select(ArticleRow.id).where(ArticleRow.site == site).limit(1))

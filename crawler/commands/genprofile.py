@@ -24,7 +24,6 @@ from model.draft.table import Row, verification_table
 from model.items import Page, Skip
 from model.profiles import DEFAULT_SITES_DIR, ProfileError, SiteProfile, load_profile
 from pipelines import cpu_stage
-from pipelines.extract.charset import decide, decode
 from spiders.sampler import Fetched, SampleSpider
 
 if TYPE_CHECKING:
@@ -48,6 +47,10 @@ def to_sample(f: Fetched) -> Sample:
     """A fetched page decoded as the extractor decodes it (charset from bytes and headers)."""
     if f.body is None or not _is_html(f.headers, f.body):
         return Sample(f.requested, f.url, f.status, None, _server(f.headers))
+    # imported here: the extractor's package loads OpenCC and pinyin, and Scrapy imports every
+    # command module at the start of every command
+    from pipelines.extract.charset import decide, decode
+
     codec, how = decide(f.body, f.headers)
     return Sample(
         f.requested, f.url, f.status, decode(f.body, codec), _server(f.headers), codec, how

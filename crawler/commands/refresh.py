@@ -12,16 +12,14 @@ from typing import TYPE_CHECKING
 
 from scrapy.commands import BaseRunSpiderCommand
 from scrapy.spiderloader import get_spider_loader
-from sqlalchemy import select
 
-from crawler.db.models import CrawlRunRow
-from crawler.db.session import open_database
-from crawler.runs import check_run, run_crawls
 from crawler.settings import database_url
 from crawler.status import DONE_WITH_ERRORS, exit_on_error, exit_status, fail
 
 if TYPE_CHECKING:
     import argparse
+
+    from crawler.db.models import CrawlRunRow
 
 COLUMNS = ("fetched", "not_modified", "new", "changed", "duplicates", "errors")
 
@@ -47,6 +45,8 @@ class Command(BaseRunSpiderCommand):
         return "Incremental crawl of all (or the named) portals"
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        from crawler.runs import check_run
+
         super().process_options(args, opts)
         assert self.settings is not None
         with exit_on_error(self):
@@ -54,6 +54,12 @@ class Command(BaseRunSpiderCommand):
 
     @exit_status
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        from sqlalchemy import select
+
+        from crawler.db.models import CrawlRunRow
+        from crawler.db.session import open_database
+        from crawler.runs import run_crawls
+
         assert self.settings is not None
         loader = get_spider_loader(self.settings)
         names = args or sorted(loader.list())

@@ -21,15 +21,11 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
-from crawler.db.repository import capture_of
-from crawler.db.session import open_database
-from crawler.extensions.figures import figures_from_stats, record_run, utc_now
 from crawler.extensions.workers import make_pool
 from crawler.settings import database_url
 from crawler.status import DONE_WITH_ERRORS, CommandError, exit_status
-from model.items import Article, Page, Skip
+from model.items import Article, Page, Skip, capture_of
 from pipelines import cpu_stage
-from pipelines.store import BatchWriter
 
 if TYPE_CHECKING:
     import argparse
@@ -163,6 +159,10 @@ class Command(ScrapyCommand):
 
     @exit_status
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        from crawler.db.session import open_database
+        from crawler.extensions.figures import figures_from_stats, record_run, utc_now
+        from pipelines.store import BatchWriter
+
         if not args:
             raise UsageError("give WARC files or folders")
         assert self.settings is not None

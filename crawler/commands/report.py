@@ -12,16 +12,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scrapy.commands import ScrapyCommand
-from sqlalchemy import func, select
 
 from crawler.commands.refresh import summary_table
-from crawler.db.models import ArticleRow, CrawlRunRow
-from crawler.db.session import open_database
 from crawler.settings import data_dir, database_url
 from crawler.status import CommandError, exit_status
 
 if TYPE_CHECKING:
     import argparse
+
+    from crawler.db.models import CrawlRunRow
 
 # Tableau 10: distinct for up to ten sites; more sites get hues spread around the circle
 PALETTE = (
@@ -194,6 +193,11 @@ class Command(ScrapyCommand):
 
     @exit_status
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        from sqlalchemy import func, select
+
+        from crawler.db.models import ArticleRow, CrawlRunRow
+        from crawler.db.session import open_database
+
         assert self.settings is not None
         factory = open_database(database_url(self.settings))
         with factory() as session:

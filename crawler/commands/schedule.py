@@ -17,13 +17,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from croniter import croniter
 from scrapy.commands import ScrapyCommand
 from scrapy.spiderloader import get_spider_loader
-from sqlalchemy import func, select
 
-from crawler.db.models import CrawlRunRow
-from crawler.db.session import open_database
 from crawler.settings import data_dir, database_url
 from crawler.status import FAILED, exit_status
 
@@ -41,6 +37,8 @@ def is_due(expression: str, last_start: datetime | None, now: datetime) -> bool:
     """A site is due when a cron time has passed since its last start (or it never ran)."""
     if last_start is None:
         return True
+    from croniter import croniter
+
     return croniter(expression, last_start).get_next(datetime) <= now
 
 
@@ -72,6 +70,10 @@ class Command(ScrapyCommand):
         parser.add_argument("--interval", type=float, default=60.0, help="seconds between checks")
 
     def last_starts(self) -> dict[str, datetime]:
+        from sqlalchemy import func, select
+
+        from crawler.db.models import CrawlRunRow
+
         with self.factory() as session:
             rows = session.execute(
                 select(CrawlRunRow.site, func.max(CrawlRunRow.started)).group_by(CrawlRunRow.site)
@@ -121,6 +123,8 @@ class Command(ScrapyCommand):
             for key, value in self.settings.copy_to_dict().items()
             if self.settings.getpriority(key) == 40  # "cmdline"
         }
+        from crawler.db.session import open_database
+
         self.factory = open_database(database_url(self.settings))
         running: dict[str, subprocess.Popen[bytes]] = {}
         while True:

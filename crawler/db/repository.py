@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from crawler.db.models import ArticleRow, ArticleVersionRow, CaptureRow
-from model.items import Article, Page
+from model.items import Article
 
 # fields whose change makes a new version of an article
 VERSIONED = ("title", "published", "author", "source", "editor", "text", "content_hash")
@@ -22,23 +22,6 @@ COLUMNS = (
     "script", "content_hash", "duplicate_of", "cluster", "fetched", "extractor_version",
     "charset", "flags",
 )  # fmt: skip
-
-
-def capture_of(page: Page) -> dict[str, Any]:
-    """What the database keeps of a capture (``captures`` columns): the validators for a
-    refresh's conditional GET and the location of its WARC record."""
-    warc = page.warc or {}
-    return {
-        "url": page.url,
-        "site": page.site,
-        "status": page.status,
-        "etag": page.header("ETag"),
-        "last_modified": page.header("Last-Modified"),
-        "fetched": page.fetched,
-        "warc_file": warc.get("file"),
-        "warc_offset": warc.get("offset"),
-        "warc_length": warc.get("length"),
-    }
 
 
 def row_to_article(row: ArticleRow) -> Article:

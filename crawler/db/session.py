@@ -9,14 +9,16 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
-from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.status import CommandError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 CONNECT_TIMEOUT = 10  # seconds: an unreachable host fails in seconds, not at the TCP timeout
@@ -93,8 +95,46 @@ def _migration_lock(engine: Engine) -> Iterator[None]:
         yield
 
 
+_REVISION = re.compile(
+    r"^(down_)?revision(?:\s*:[^=\n]+)?\s*=\s*(?:['\"]([^'\"]+)['\"]|None)", re.MULTILINE
+)
+
+
+def script_head() -> str | None:
+    """The head revision of our migration scripts, read from their ``revision`` and
+    ``down_revision`` lines without importing Alembic (a second at start-up). None when the
+    scripts cannot be read that way (a branch, a merge): then Alembic decides."""
+    revisions: dict[str, str | None] = {}
+    for path in (MIGRATIONS / "versions").glob("[0-9]*.py"):
+        found = {bool(m[1]): m[2] for m in _REVISION.finditer(path.read_text(encoding="utf-8"))}
+        if False not in found or found[False] is None:
+            return None
+        revisions[found[False]] = found.get(True)
+    heads = set(revisions) - set(revisions.values())
+    return heads.pop() if len(heads) == 1 else None
+
+
+def at_head(engine: Engine) -> bool:
+    """True when the database's ``alembic_version`` holds exactly the scripts' head: nothing to
+    migrate, and Alembic need not be imported."""
+    head = script_head()
+    if head is None:
+        return False
+    try:
+        with engine.connect() as connection:
+            stored = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    except DBAPIError as exc:
+        if "alembic_version" in str(exc):
+            return False  # a fresh database: no version table yet
+        raise
+    return [row[0] for row in stored] == [head]
+
+
 def upgrade(engine: Engine) -> None:
-    """Run Alembic migrations up to head on ``engine``."""
+    """Run Alembic migrations up to head on ``engine`` (a quick check first: at head already,
+    Alembic is not even imported)."""
+    if at_head(engine):
+        return
     import logging
 
     # alembic logs a line per built-in plugin when it is first imported, and one per migration
@@ -121,6 +161,11 @@ def open_database(url: str) -> sessionmaker[Session]:
     Raises :class:`DatabaseUnavailable` (one line: the URL, password hidden, and the cause)
     when the URL does not parse, has no driver, or the database cannot be reached or migrated.
     """
+    return session_factory(open_engine(url))
+
+
+def open_engine(url: str) -> Engine:
+    """:func:`open_database` without the session factory (and without importing the ORM)."""
     try:
         engine = make_engine(url)
         upgrade(engine)
@@ -128,4 +173,11 @@ def open_database(url: str) -> sessionmaker[Session]:
         raise DatabaseUnavailable(
             f"cannot open the database {shown_url(url)}: {_cause(exc)}"
         ) from None
+    return engine
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions on ``engine`` (the ORM is imported here, when first needed)."""
+    from sqlalchemy.orm import sessionmaker
+
     return sessionmaker(engine, expire_on_commit=False)

@@ -4,32 +4,79 @@ The item pipelines find it with ``crawler.get_extension(Database)``. It opens th
 the crawler is made, so a wrong ``DATABASE_URL`` stops the crawl before any request, and closes
 it when the engine has stopped, after every item was stored and the crawl's figures written.
 Crawlers of one process that share a ``DATABASE_URL`` (``scrapy refresh`` runs one per site)
-share one writer thread, so SQLite sees one writer.
+share one writer thread, so SQLite sees one writer. Only the engine is opened (and the schema
+checked) on the reactor thread; the rest loads in the background.
 """
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from scrapy import signals
-from sqlalchemy import select
 
-from crawler.db.models import CaptureRow
-from crawler.db.session import open_database
+from crawler.db.session import open_engine
 from crawler.settings import database_url
-from model.profiles import read_profiles
-from pipelines.store import BatchWriter
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+    from sqlalchemy import Engine
     from sqlalchemy.orm import Session, sessionmaker
+
+    from pipelines.store import BatchWriter
 
 
 class _Open:
-    """One process-wide entry per database URL: the session factory and the writer."""
+    """One process-wide entry per database URL: the session factory and the writer.
 
-    def __init__(self, factory: sessionmaker[Session], writer: BatchWriter) -> None:
-        self.factory, self.writer, self.users = factory, writer, 0
+    Both are made in a thread of their own, which the crawl waits for before it starts (see
+    :meth:`Database.from_crawler`): loaded in the background while pages were already fetched,
+    pages piled up between their download and their commit, and a crawl killed then fetched
+    them all again on resume (tests/e2e/test_faults.py)."""
+
+    def __init__(self, engine: Engine, sites_dir: str | None, batch: tuple[int, float]) -> None:
+        self.engine, self.users = engine, 0
+        self._made: dict[str, Any] = {}
+        self._thread = threading.Thread(
+            target=self._make, args=(sites_dir, batch), name="countynews-store-init", daemon=True
+        )
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """Load the writer in the background (once)."""
+        if self._thread.ident is None:
+            with self._lock:
+                if self._thread.ident is None:
+                    self._thread.start()
+
+    def _make(self, sites_dir: str | None, batch: tuple[int, float]) -> None:
+        try:
+            from crawler.db.session import session_factory
+            from model.profiles import read_profiles
+            from pipelines.store import BatchWriter
+
+            factory = session_factory(self.engine)
+            profiles, _refused = read_profiles(sites_dir)
+            names = {pid: p.name for pid, p in profiles.items()}
+            self._made["factory"] = factory
+            self._made["writer"] = BatchWriter(factory, names, *batch)
+        except BaseException as exc:  # re-raised where the writer is first needed
+            self._made["error"] = exc
+
+    def get(self, name: str) -> Any:
+        self.start()
+        self._thread.join()
+        if "error" in self._made:
+            raise self._made["error"]
+        return self._made[name]
+
+    def close(self) -> None:
+        if self._thread.ident is not None:  # started
+            self._thread.join()
+        writer = self._made.get("writer")
+        if writer is not None:
+            writer.close()
+        self.engine.dispose()
 
 
 class Database:
@@ -39,13 +86,11 @@ class Database:
 
     _open: ClassVar[dict[str, _Open]] = {}
 
-    def __init__(self, url: str, site_names: dict[str, str], batch_size: int, batch_wait: float):
+    def __init__(self, url: str, sites_dir: str | None, batch_size: int, batch_wait: float) -> None:
         self.url = url
         entry = self._open.get(url)
         if entry is None:
-            factory = open_database(url)
-            writer = BatchWriter(factory, site_names, batch_size, batch_wait)
-            entry = self._open[url] = _Open(factory, writer)
+            entry = self._open[url] = _Open(open_engine(url), sites_dir, (batch_size, batch_wait))
         entry.users += 1
         self._entry: _Open | None = entry
         self._known: dict[str, dict[str, dict[str, Any]]] = {}
@@ -53,32 +98,42 @@ class Database:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Database:
         settings = crawler.settings
-        profiles, _refused = read_profiles(settings.get("SITES_DIR"))
         ext = cls(
             database_url(settings),
-            {pid: p.name for pid, p in profiles.items()},
+            settings.get("SITES_DIR"),
             settings.getint("STORE_BATCH_SIZE"),
             settings.getfloat("STORE_BATCH_WAIT"),
         )
         crawler.signals.connect(ext.close, signal=signals.engine_stopped)
+        if ext._entry is not None:
+            ext._entry.get("writer")  # loaded before the crawl starts (see _Open)
         return ext
+
+    def start(self) -> None:
+        """The first request is out: load the writer in the background."""
+        if self._entry is not None:
+            self._entry.start()
 
     @property
     def factory(self) -> sessionmaker[Session]:
         """Sessions for reads and small writes on the reactor thread (figures, refresh)."""
         assert self._entry is not None, "the database is closed"
-        return self._entry.factory
+        return self._entry.get("factory")
 
     @property
     def writer(self) -> BatchWriter:
         """The dedup-and-store thread."""
         assert self._entry is not None, "the database is closed"
-        return self._entry.writer
+        return self._entry.get("writer")
 
     def known_captures(self, site: str) -> dict[str, dict[str, Any]]:
         """The stored article captures of ``site`` (URL -> etag, last_modified, fetched), read
         once: what a refresh sends conditional GETs for."""
         if site not in self._known:
+            from sqlalchemy import select
+
+            from crawler.db.models import CaptureRow
+
             query = select(CaptureRow).where(
                 CaptureRow.site == site,
                 CaptureRow.article_id.is_not(None),
@@ -99,6 +154,5 @@ class Database:
             return
         entry.users -= 1
         if entry.users <= 0:
-            entry.writer.close()
-            entry.factory.kw["bind"].dispose()
+            entry.close()
             self._open.pop(self.url, None)

@@ -10,9 +10,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
-from sqlalchemy import select
 
-from crawler.db.models import CrawlRunRow
 from crawler.extensions.database import Database
 from crawler.extensions.drift import drift_flags, shares
 
@@ -54,6 +52,10 @@ def record_run(
 ) -> list[str]:
     """Store one run of one site with its drift flags against the site's last 10 runs; returns
     the flags (each also logged)."""
+    from sqlalchemy import select
+
+    from crawler.db.models import CrawlRunRow
+
     earlier = session.scalars(
         select(CrawlRunRow.figures)
         .where(CrawlRunRow.site == site)

@@ -11,9 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy import Request
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
-from sqlalchemy import select
 
-from crawler.db.models import CaptureRow
 from crawler.extensions.database import Database
 from crawler.extensions.resume import CrawlResume
 
@@ -25,6 +23,10 @@ logger = logging.getLogger(__name__)
 
 def stored_since(crawler: Crawler, site: str, since: str) -> set[str]:
     """URLs of ``site``'s article captures stored at or after ``since`` (a WARC date)."""
+    from sqlalchemy import select
+
+    from crawler.db.models import CaptureRow
+
     database = crawler.get_extension(Database)
     if database is None:
         return set()

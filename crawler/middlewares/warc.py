@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import time
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +20,6 @@ from scrapy.utils.defer import _schedule_coro
 from twisted.internet.error import ConnectionRefusedError as TxConnectionRefused
 
 from archive import HttpRequestData, HttpResponseData, WarcWriter, recover
-from archive.cdxj import merge_index, unindexed
 from archive.writer import WarcWriteError
 from crawler import __version__
 from crawler.settings import data_dir, warc_dir
@@ -88,6 +88,7 @@ class WarcCaptureMiddleware:
         self.crawler = crawler
         self.directory, self.prefix, self.max_size = directory, prefix, max_size
         self.writer: WarcWriter | None = None
+        self.seconds = 0.0  # building and writing records, for the stat warc/seconds
         self.index_path: str | None = None
         self.stopping = False
 
@@ -141,6 +142,8 @@ class WarcCaptureMiddleware:
         for path in recover(self.directory):
             logger.warning("Repaired WARC left open by an interrupted crawl: %s", path)
         if self.index_path:
+            from archive.cdxj import merge_index, unindexed  # surt: only when indexing
+
             try:
                 files = [*self.writer_files, *unindexed(self.directory, self.index_path)]
                 lines = merge_index(sorted(set(files)), self.index_path)
@@ -165,9 +168,15 @@ class WarcCaptureMiddleware:
             _schedule_coro(self.crawler.engine.close_spider_async(reason="warc_write_failed"))
         return IgnoreRequest(f"not archived: {request.url}")
 
+    def _timed(self, started: float) -> None:
+        self.seconds += time.perf_counter() - started
+        if self.crawler.stats is not None:
+            self.crawler.stats.set_value("warc/seconds", round(self.seconds, 4))
+
     def process_response(self, request: Request, response: Response) -> Response:
         if self.writer is None or "cached" in response.flags:
             return response
+        started = time.perf_counter()
         req, resp = request_data(request), response_data(response)
         try:
             if response.status == HTTPStatus.NOT_MODIFIED and "refresh_of" in request.meta:
@@ -189,15 +198,18 @@ class WarcCaptureMiddleware:
         }
         self._count("warc/records", 2)
         self._count("warc/bytes", ref.length)
+        self._timed(started)
         return response
 
     def process_exception(self, request: Request, exception: Exception) -> None:
         if self.writer is None or isinstance(exception, IgnoreRequest):
             return
+        started = time.perf_counter()
         try:
             self.writer.write_request_only(request_data(request))
         except WarcWriteError as exc:
             raise self._write_failed(request, exc) from None
         self._count("warc/request_only")
+        self._timed(started)
         if not isinstance(exception, TxConnectionRefused):
             logger.debug("Fetch failed, request archived: %s (%r)", request.url, exception)

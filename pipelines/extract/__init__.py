@@ -19,7 +19,7 @@ import hashlib
 import re
 from typing import TYPE_CHECKING
 
-from model.items import Article, Page, Skip
+from model.items import MAX_BODY_BYTES, Article, Page, Skip
 
 from . import charset
 from .body import extract_body
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from model.profiles import SiteProfile
 
 EXTRACTOR_VERSION = "4"
-MAX_BYTES = 20 * 1024 * 1024
+MAX_BYTES = MAX_BODY_BYTES
 MIN_TEXT = 20
 _HTML_SNIFF = re.compile(
     rb"<\s*(?:!doctype\s+html|html|head|body|div|p|meta|title)[\s>/]", re.IGNORECASE

@@ -320,3 +320,57 @@ def split_members(data: bytes) -> list[bytes]:
         members.append(data[pos:end])
         pos = end
     return members
+
+
+def fast_read(path):
+    """(records FastWARC read, offset where the forgiving parser takes over)."""
+    from archive.reader import _iter_fast, _open_buffer
+
+    records, reader = [], _iter_fast(path, _open_buffer(path))
+    while True:
+        try:
+            records.append(next(reader))
+        except StopIteration as stop:
+            return records, stop.value
+
+
+def test_fastwarc_reads_whole_files_and_hands_damage_to_the_parser(tmp_path):
+    w = make_writer(tmp_path / "w")
+    for i in range(3):
+        url = f"http://example.test/{i}"
+        w.write_exchange(request(url), gzip_response(url, f"<p>{i}</p>"))
+    w.close()
+    path = w.files[0]
+    data = path.read_bytes()
+    records, handover = fast_read(path)
+    assert handover == len(data)  # all of it read by FastWARC
+    assert len(records) == 7  # warcinfo + 3 exchanges
+    # the same records the forgiving parser reads
+    assert [(r.block, o, n) for r, o, n in records] == [
+        (r.block, o, n) for r, o, n in _iter_raw_forgiving(data)
+    ]
+    plain = tmp_path / "wget.warc"
+    plain.write_bytes(b"".join(wget_records()[1:]))
+    records, handover = fast_read(plain)
+    assert handover == plain.stat().st_size
+    assert len(records) == 2
+    # wget's warcinfo here has one byte more than its Content-Length before the next record:
+    # not provably whole, so the parser reads the file from there
+    plain.write_bytes(b"".join(wget_records()))
+    assert fast_read(plain) == ([], 0)
+    # a member cut inside its gzip trailer still decompresses in FastWARC: the ISIZE check
+    # hands it to the parser, which counts it truncated
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(data[:-3])
+    records, handover = fast_read(cut)
+    assert len(records) == 6
+    assert handover == records[-1][1] + records[-1][2]
+    captures, stats = read([cut])
+    assert len(captures) == 3
+    assert stats.skipped == {"truncated_gzip": 1}
+
+
+def _iter_raw_forgiving(data):
+    from archive.reader import ReadStats, _iter_raw
+
+    return list(_iter_raw(data, "x", ReadStats()))
