@@ -256,7 +256,7 @@ def run(url: str, folder: Path, n: int, batch: int, checkpoints: set[int]) -> di
             if i in checkpoints:
                 wall = time.perf_counter() - started
                 bands = session.scalar(select(func.count()).select_from(BandRow))
-                load = Path("/proc/loadavg").read_text().split()[:3]
+                load = [f"{x:.2f}" for x in os.getloadavg()]
                 print(
                     f"{i:>10} {i / spent:>12.0f} "
                     f"{i / (cpu + server_cpu(session) - server_start):>7.0f} "

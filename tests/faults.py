@@ -35,19 +35,11 @@ PACED = [*FAST, "-s", "CONCURRENT_REQUESTS=2", "-s", "CONCURRENT_REQUESTS_PER_DO
 def session_pids(sid: int) -> list[int]:
     """Live processes of session ``sid`` (a crawl started with ``start_new_session``): the
     crawl and every child it started, even once reparented to init."""
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat.rpartition(")")[2].split()
-        # fields[0] is the state (after pid and comm); session id is the 4th field after it
-        if fields[0] != "Z" and int(fields[3]) == sid:
-            pids.append(int(entry.name))
-    return pids
+    table = subprocess.run(
+        ["ps", "-e", "-o", "pid=,sid=,stat="], capture_output=True, text=True, check=True
+    ).stdout
+    rows = (line.split() for line in table.splitlines())
+    return [int(pid) for pid, s, state in rows if int(s) == sid and not state.startswith("Z")]
 
 
 def kill_session(sid: int) -> None:

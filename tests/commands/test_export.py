@@ -158,8 +158,10 @@ def test_export_to_an_unwritable_path_or_unknown_site_exits_2(crawled, tmp_path)
     env = crawled["env"]
     blocker = tmp_path / "file"
     blocker.write_text("", encoding="utf-8")
-    # under a file, and in /proc where even root cannot create a file
-    for target in (blocker / "x.jsonl", Path("/proc/countynews-export.jsonl")):
+    # under a file, and a name an existing folder holds (even root cannot open that as a file)
+    taken = tmp_path / "taken.jsonl"
+    taken.mkdir()
+    for target in (blocker / "x.jsonl", taken):
         result = scrapy("export", "-o", str(target), env=env, check=False)
         assert result.returncode == 2, result.stderr
         assert f"cannot write {target}" in one_line(result.stderr)
