@@ -41,6 +41,24 @@ KINDS = ("exact", *EDITS)
 
 
 CHUNK = 10_000
+_M = (1 << 64) - 1
+_K1, _K2 = 0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9  # odd: invertible mod 2**64
+
+
+def article_id(number: int) -> str:
+    """The id of the stream's article ``number``: 16 hex digits spread over the whole range like
+    crawled ids (a hash of the URL), so the articles' primary key and the index take inserts at
+    random places, as in a crawl; :func:`article_number` inverts it."""
+    x = (number + 1) * _K1 & _M
+    x ^= x >> 32
+    return f"{x * _K2 & _M:016x}"
+
+
+def article_number(aid: str) -> int:
+    """The stream position of the article with id ``aid`` (the inverse of :func:`article_id`)."""
+    x = int(aid, 16) * pow(_K2, -1, 1 << 64) & _M
+    x ^= x >> 32
+    return (x * pow(_K1, -1, 1 << 64) & _M) - 1
 
 
 def _sign(texts: list[str]) -> tuple[np.ndarray, np.ndarray, list[str]]:
@@ -131,7 +149,7 @@ def articles(folder: Path, with_text: bool = True) -> Iterator[tuple[Article, in
                 line = text_file.readline()
                 site = site_file.readline().rstrip("\n")
                 art = Article(
-                    id=f"{number:016x}",
+                    id=article_id(number),
                     url=f"http://{site}.test/{number}.html",
                     site=site,
                     title=f"标题{number}",
@@ -150,7 +168,7 @@ def generate(n: int, seed: int = 1) -> Iterator[tuple[Article, int, int]]:
     for doc in stream(n, seed):
         signature = sketch(doc.text)
         art = Article(
-            id=f"{doc.number:016x}",
+            id=article_id(doc.number),
             url=f"http://{doc.site}.test/{doc.number}.html",
             site=doc.site,
             title=f"标题{doc.number}",
@@ -271,7 +289,8 @@ def run(url: str, folder: Path, n: int, batch: int, checkpoints: set[int]) -> di
         cluster = np.zeros(n, dtype=np.int64)
         rows = session.execute(select(ArticleRow.id, ArticleRow.cluster)).yield_per(50_000)
         for aid, found in rows:
-            cluster[int(aid, 16)] = int(found[1:], 16) if found else int(aid, 16)
+            # a cluster is named after its smallest member id: label it by that member's number
+            cluster[article_number(aid)] = article_number(found[1:] if found else aid)
     factory.kw["bind"].dispose()
     precision, recall = scores(story, cluster)
     figures.update(precision=precision, recall=recall, rate=n / spent, rss=rss_mb())
@@ -303,7 +322,7 @@ def baseline(folder: Path, n: int) -> tuple[float, float, float, float]:
     keep: dict[int, tuple[LeanMinHash, int]] = {}
     spent = 0.0
     for art, truth, _ in articles(folder, with_text=False):
-        number = int(art.id, 16)
+        number = article_number(art.id)
         story[number] = truth
         begin = time.perf_counter()
         sig = LeanMinHash(seed=1, hashvalues=art.minhash, scheme="legacy")

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from sqlalchemy import func, select, text
 
-from bench.dedup import KINDS, generate, recall_by_edit, scores
+from bench.dedup import KINDS, article_number, generate, recall_by_edit, scores
 from crawler.db.models import ArticleRow, BandRow, SignatureRow
 from crawler.db.session import open_database
 from pipelines.dedup.hashing import BANDS, sketch
@@ -41,7 +41,7 @@ def _clusters(factory, n: int) -> np.ndarray:
     cluster = np.zeros(n, dtype=np.int64)
     with factory() as session:
         for aid, found in session.execute(select(ArticleRow.id, ArticleRow.cluster)):
-            cluster[int(aid, 16)] = int(found[1:], 16)
+            cluster[article_number(aid)] = article_number(found[1:])
     return cluster
 
 
