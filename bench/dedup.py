@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import func, select, text
 
-from crawler.db.models import ArticleRow, BandRow
+from crawler.db.models import ArticleRow, BandLogRow, BandRow
 from crawler.db.session import open_database
 from model.items import Article
 from pipelines.dedup.hashing import content_hash, sketch
@@ -43,6 +43,7 @@ KINDS = ("exact", *EDITS)
 CHUNK = 10_000
 _M = (1 << 64) - 1
 _K1, _K2 = 0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9  # odd: invertible mod 2**64
+_K1_INVERSE, _K2_INVERSE = pow(_K1, -1, 1 << 64), pow(_K2, -1, 1 << 64)
 
 
 def article_id(number: int) -> str:
@@ -56,9 +57,9 @@ def article_id(number: int) -> str:
 
 def article_number(aid: str) -> int:
     """The stream position of the article with id ``aid`` (the inverse of :func:`article_id`)."""
-    x = int(aid, 16) * pow(_K2, -1, 1 << 64) & _M
+    x = int(aid, 16) * _K2_INVERSE & _M
     x ^= x >> 32
-    return (x * pow(_K1, -1, 1 << 64) & _M) - 1
+    return (x * _K1_INVERSE & _M) - 1
 
 
 def _sign(texts: list[str]) -> tuple[np.ndarray, np.ndarray, list[str]]:
@@ -227,7 +228,7 @@ def index_size(session) -> str:  # type: ignore[no-untyped-def]
     if bind.dialect.name == "postgresql":
         sizes = {
             table: session.scalar(text(f"SELECT pg_total_relation_size('{table}')"))
-            for table in ("dedup_bands", "dedup_signatures", "articles")
+            for table in ("dedup_bands", "dedup_bands_log", "dedup_signatures", "articles")
         }
         return ", ".join(f"{t} {v / 2**20:.0f} MB" for t, v in sizes.items())
     try:
@@ -273,7 +274,10 @@ def run(url: str, folder: Path, n: int, batch: int, checkpoints: set[int]) -> di
                 flush()
             if i in checkpoints:
                 wall = time.perf_counter() - started
-                bands = session.scalar(select(func.count()).select_from(BandRow))
+                bands = sum(
+                    session.scalar(select(func.count()).select_from(table))
+                    for table in (BandRow, BandLogRow)
+                )
                 load = [f"{x:.2f}" for x in os.getloadavg()]
                 print(
                     f"{i:>10} {i / spent:>12.0f} "

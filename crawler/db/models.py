@@ -7,7 +7,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ForeignKey,
+    Identity,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -95,6 +104,22 @@ class BandRow(Base):
 
     key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     doc: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+
+
+class BandLogRow(Base):
+    """Recent band rows, appended in ``seq`` order (no index by key: a batch writes a few pages
+    at the end, not one random leaf of ``dedup_bands`` per row); every writer holds the log in
+    memory and it is merged into ``dedup_bands`` in key order when it grows past a bound
+    (:mod:`pipelines.dedup.index`). ``seq`` is never reused (SQLite: AUTOINCREMENT)."""
+
+    __tablename__ = "dedup_bands_log"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    seq: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), Identity(), primary_key=True
+    )
+    key: Mapped[int] = mapped_column(BigInteger)
+    doc: Mapped[int] = mapped_column(BigInteger)
 
 
 class CrawlRunRow(Base):

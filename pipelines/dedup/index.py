@@ -7,6 +7,7 @@ with a fixed number of statements per batch (:mod:`pipelines.dedup.sql`).
 
 from __future__ import annotations
 
+import weakref
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -17,13 +18,126 @@ from crawler.db.models import ArticleRow
 from pipelines.dedup import canonical, hashing, sql
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
+    from sqlalchemy import Connection, Engine
+    from sqlalchemy.orm import Session, SessionTransaction
 
     from model.items import Article
 
 __all__ = ["assign", "assign_batch", "index_signature"]
 
 _EMPTY = np.full(hashing.NUM_PERM, (1 << 32) - 1, dtype=np.uint32)
+# Band rows kept in the log (and in each writer's memory, ~50 bytes a row at the peak) before
+# they are merged into dedup_bands: 2M rows are ~62,000 articles.
+LOG_ROWS = 2_000_000
+_TAIL = 65_536  # unsorted rows of the log copy before they are sorted in
+
+
+class _Log:
+    """A writer's copy of ``dedup_bands_log``: its rows sorted by key (plus a short unsorted
+    tail) and the last ``seq`` read. Brought up to date at the start of every batch with the
+    rows other writers committed since; the rows this writer appended are added without being
+    read back once their commit is seen (the row at their last ``seq`` is there). Rows merged
+    into ``dedup_bands`` are dropped when the log's first ``seq`` shows they left it. A stale
+    row (a replaced signature) only makes a candidate that the signature check refuses."""
+
+    def __init__(self) -> None:
+        self.keys = np.empty(0, dtype=np.int64)
+        self.docs = np.empty(0, dtype=np.int64)
+        self.seqs = np.empty(0, dtype=np.int64)
+        self.tail: list[np.ndarray] = []  # (3, n) arrays: seq, key, doc
+        self.last = 0
+        # the transaction that wrote to the log or merged it: until it ends, what a refresh
+        # reads is its own uncommitted work, used for one lookup and not kept
+        self.writer: SessionTransaction | None = None
+        # its one append: last seq, that row (key, doc), all keys and docs
+        self.pending: tuple[int, tuple[int, int], np.ndarray, np.ndarray] | None = None
+
+    def __len__(self) -> int:
+        return len(self.keys) + sum(part.shape[1] for part in self.tail)
+
+    def refresh(self, connection: Connection, transaction: SessionTransaction) -> _Log:
+        """The log as this transaction sees it: ``self`` brought up to date, or (inside the
+        transaction that wrote to it) a throw-away copy."""
+        target = self
+        if transaction is self.writer:
+            target = _Log()
+            target.keys, target.docs, target.seqs = self.keys, self.docs, self.seqs
+            target.tail, target.last = list(self.tail), self.last
+        else:
+            if self.pending is not None:
+                seq, row, keys, docs = self.pending
+                if sql.log_row(connection, seq) == row:  # committed: no need to read it back
+                    self.tail.append(np.stack([np.full(len(keys), seq), keys, docs]))
+                    self.last = max(self.last, seq)
+            self.writer, self.pending = None, None
+        first, rows = sql.read_log(connection, target.last)
+        mine = target._first()
+        if mine is not None and (first is None or first > mine):
+            target._drop_before(first)
+        if rows:
+            part = np.array(rows, dtype=np.int64).T
+            target.tail.append(part)
+            target.last = max(target.last, int(part[0].max()))
+        if sum(part.shape[1] for part in target.tail) > _TAIL:
+            target._sort_in()
+        return target
+
+    def wrote(
+        self, transaction: SessionTransaction, keys: np.ndarray, docs: np.ndarray, seq: int | None
+    ) -> None:
+        """``transaction`` appended ``keys``/``docs`` (ending at ``seq``) or merged the log."""
+        if transaction is self.writer or seq is None or not len(keys):
+            self.pending = None  # a second write in one transaction: read it back instead
+        else:
+            self.pending = (seq, (int(keys[-1]), int(docs[-1])), keys, docs)
+        self.writer = transaction
+
+    def _first(self) -> int | None:
+        firsts = [int(self.seqs.min())] if len(self.seqs) else []
+        return min(firsts + [int(part[0].min()) for part in self.tail], default=None)
+
+    def _drop_before(self, first: int | None) -> None:
+        """Forget the rows merged out of the log (all of them when it is empty)."""
+        self._sort_in()
+        keep = self.seqs >= first if first is not None else np.zeros(len(self.seqs), bool)
+        self.keys, self.docs, self.seqs = self.keys[keep], self.docs[keep], self.seqs[keep]
+
+    def _sort_in(self) -> None:
+        if not self.tail:
+            return
+        seqs, keys, docs = np.concatenate(self.tail, axis=1)
+        order = np.argsort(keys, kind="stable")
+        at = np.searchsorted(self.keys, keys[order])
+        self.keys = np.insert(self.keys, at, keys[order])
+        self.docs = np.insert(self.docs, at, docs[order])
+        self.seqs = np.insert(self.seqs, at, seqs[order])
+        self.tail = []
+
+    def docs_for(self, keys: np.ndarray) -> set[int]:
+        """Docs of the rows holding one of ``keys`` (sorted, unique)."""
+        found: set[int] = set()
+        if not len(keys):
+            return found
+        left = np.searchsorted(self.keys, keys, "left")
+        right = np.searchsorted(self.keys, keys, "right")
+        hit = right > left
+        for start, stop in zip(left[hit].tolist(), right[hit].tolist(), strict=True):
+            found.update(self.docs[start:stop].tolist())
+        for part in self.tail:
+            at = np.searchsorted(keys, part[1]).clip(max=len(keys) - 1)
+            found.update(part[2][keys[at] == part[1]].tolist())
+        return found
+
+
+_LOGS: weakref.WeakKeyDictionary[Engine, _Log] = weakref.WeakKeyDictionary()
+
+
+def _log_of(connection: Connection) -> _Log:
+    engine = connection.engine
+    log = _LOGS.get(engine)
+    if log is None:
+        log = _LOGS[engine] = _Log()
+    return log
 
 
 def _copy(article: Article, site_names: dict[str, str]) -> dict[str, Any]:
@@ -106,6 +220,9 @@ class _Batch:
     ) -> None:
         self.session, self.articles, self.site_names = session, articles, site_names
         self.connection = session.connection()
+        sql.lock_writers(self.connection)
+        self.transaction = session.get_transaction()
+        self.log = _log_of(self.connection).refresh(self.connection, self.transaction)
         self.sk = _Sketches(articles)
         self.rows: dict[str, dict[str, Any]] = {}  # id -> copy (stored or of this batch)
         self.members: dict[str, set[str]] = defaultdict(set)  # cluster -> ids
@@ -119,7 +236,8 @@ class _Batch:
         wanted: list[int] = (
             np.unique(sk.keys[np.array(sk.usable)]).tolist() if any(sk.usable) else []
         )
-        rows = sql.find_candidates(self.connection, wanted, sorted(set(sk.docs)))
+        recent = self.log.docs_for(np.asarray(wanted, dtype=np.int64)) if wanted else set()
+        rows = sql.find_candidates(self.connection, wanted, sorted(recent.union(sk.docs)))
         signatures = {doc: (aid, size, bytes(blob)) for doc, aid, size, blob in rows}
         # which stored articles hold which of the batch's keys: from their own signatures
         by_key: dict[int, list[int]] = defaultdict(list)
@@ -267,8 +385,14 @@ class _Batch:
                 bands += zip(sk.key_lists[i], [doc] * len(sk.key_lists[i]), strict=True)
         if replaced:
             sql.delete_bands(self.connection, replaced, old_bands)
-        bands.sort()  # neighbouring keys go to neighbouring b-tree pages
-        sql.insert_index(self.connection, signatures, bands)
+        sql.insert_index(self.connection, signatures, [])
+        if bands or replaced:
+            if len(self.log) + len(bands) > LOG_ROWS:
+                sql.merge_log(self.connection, self.log.last)
+            sql.append_log(self.connection, bands)
+            pairs = np.array(bands, dtype=np.int64).reshape(-1, 2)
+            last = sql.log_row_last(self.connection) if bands else None
+            _log_of(self.connection).wrote(self.transaction, pairs[:, 0], pairs[:, 1], last)
 
 
 def _expire(session: Session, ids: Sequence[str]) -> None:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MEMBER_COLUMNS",
+    "append_log",
     "delete_bands",
     "doc_id",
     "find_candidates",
@@ -22,6 +23,11 @@ __all__ = [
     "insert_index",
     "load_members",
     "load_signatures",
+    "lock_writers",
+    "log_row",
+    "log_row_last",
+    "merge_log",
+    "read_log",
     "update_clusters",
 ]
 
@@ -167,13 +173,84 @@ def insert_index(
         )
 
 
+def lock_writers(connection: Connection) -> None:
+    """PostgreSQL: one writer of the index at a time, until this transaction ends, so log rows
+    commit in ``seq`` order and every writer reads all of them (SQLite has one writer anyway)."""
+    if _postgres(connection):
+        connection.exec_driver_sql("SELECT pg_advisory_xact_lock(742013)")
+
+
+def append_log(connection: Connection, bands: Sequence[tuple[int, int]]) -> None:
+    """Band rows ``(key, doc)`` appended to ``dedup_bands_log`` in the given order."""
+    if not bands:
+        return
+    if _postgres(connection):
+        keys, owners = zip(*bands, strict=True)
+        connection.exec_driver_sql(
+            "INSERT INTO dedup_bands_log (key, doc) SELECT * FROM unnest(%s::bigint[], "
+            "%s::bigint[])",
+            (_ints(keys), _ints(owners)),
+        )
+        return
+    connection.exec_driver_sql("INSERT INTO dedup_bands_log (key, doc) VALUES (?, ?)", list(bands))
+
+
+def read_log(connection: Connection, after: int) -> tuple[int | None, list[tuple[int, int, int]]]:
+    """The log's first ``seq`` (None when empty) and its rows ``(seq, key, doc)`` past ``after``."""
+    first = connection.exec_driver_sql("SELECT min(seq) FROM dedup_bands_log").scalar()
+    mark = "%s" if _postgres(connection) else "?"
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    cursor.execute(f"SELECT seq, key, doc FROM dedup_bands_log WHERE seq > {mark}", (after,))
+    rows = cursor.fetchall()  # plain tuples: Row objects cost ~10 µs each in numpy
+    cursor.close()
+    return first, rows
+
+
+def log_row(connection: Connection, seq: int) -> tuple[int, int] | None:
+    """``(key, doc)`` of the log row ``seq``, None when there is none."""
+    mark = "%s" if _postgres(connection) else "?"
+    row = connection.exec_driver_sql(
+        f"SELECT key, doc FROM dedup_bands_log WHERE seq = {mark}", (seq,)
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+def log_row_last(connection: Connection) -> int | None:
+    """The log's last ``seq`` (None when empty)."""
+    return connection.exec_driver_sql("SELECT max(seq) FROM dedup_bands_log").scalar()
+
+
+def merge_log(connection: Connection, upto: int) -> None:
+    """Move the log rows up to ``seq`` ``upto`` into ``dedup_bands``, in key order: each leaf
+    of its b-tree is written once per merge, not once per row."""
+    if _postgres(connection):
+        connection.exec_driver_sql(
+            "INSERT INTO dedup_bands (key, doc) SELECT key, doc FROM dedup_bands_log "
+            "WHERE seq <= %s ORDER BY key, doc ON CONFLICT DO NOTHING",
+            (upto,),
+        )
+        connection.exec_driver_sql("DELETE FROM dedup_bands_log WHERE seq <= %s", (upto,))
+        return
+    connection.exec_driver_sql(
+        "INSERT OR IGNORE INTO dedup_bands (key, doc) SELECT key, doc FROM dedup_bands_log "
+        "WHERE seq <= ? ORDER BY key, doc",
+        (upto,),
+    )
+    connection.exec_driver_sql("DELETE FROM dedup_bands_log WHERE seq <= ?", (upto,))
+
+
 def delete_bands(
     connection: Connection, docs: Sequence[int], bands: Iterable[tuple[int, int]]
 ) -> None:
     """Remove the signatures of ``docs`` and the band rows ``(key, doc)`` they had (found by
-    their old keys: the primary key serves the delete, no index by doc is needed)."""
+    their old keys: the primary key serves the delete, no index by doc is needed), and their
+    rows in the log (a scan of it: a replaced signature is rare, an edited article)."""
     pairs = list(bands)
     if _postgres(connection):
+        if docs:
+            connection.exec_driver_sql(
+                "DELETE FROM dedup_bands_log WHERE doc = ANY(%s::bigint[])", (_ints(docs),)
+            )
         if pairs:
             keys, owners = (list(column) for column in zip(*pairs, strict=True))
             connection.exec_driver_sql(
@@ -186,6 +263,11 @@ def delete_bands(
                 "DELETE FROM dedup_signatures WHERE doc = ANY(%s::bigint[])", (list(docs),)
             )
         return
+    for chunk in _chunks(docs):
+        marks = ",".join("?" * len(chunk))
+        connection.exec_driver_sql(
+            f"DELETE FROM dedup_bands_log WHERE doc IN ({marks})", tuple(chunk)
+        )
     if pairs:
         connection.exec_driver_sql("DELETE FROM dedup_bands WHERE key = ? AND doc = ?", pairs)
     if docs:

@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import func, select, text
 
 from bench.dedup import KINDS, article_number, generate, recall_by_edit, scores
-from crawler.db.models import ArticleRow, BandRow, SignatureRow
+from crawler.db.models import ArticleRow, BandLogRow, BandRow, SignatureRow
 from crawler.db.session import open_database
+from pipelines.dedup import index
 from pipelines.dedup.hashing import BANDS, sketch
 from pipelines.dedup.index import assign, assign_batch
 from pipelines.dedup.sql import doc_id
@@ -35,6 +36,12 @@ def _ingest(factory, stream, batch: int) -> list[str]:
                 store(session, art)
             session.commit()
     return kinds
+
+
+def _band_rows(session) -> int:
+    """Band rows in the index: merged ones and those still in the log."""
+    merged = session.scalar(select(func.count()).select_from(BandRow))
+    return merged + session.scalar(select(func.count()).select_from(BandLogRow))
 
 
 def _clusters(factory, n: int) -> np.ndarray:
@@ -104,8 +111,7 @@ def test_a_repeated_article_in_one_batch_is_indexed_once_and_a_changed_text_repl
         for art in (first, again):
             store(session, art)
         session.commit()
-        rows = session.scalar(select(func.count()).select_from(BandRow))
-        assert rows == BANDS
+        assert _band_rows(session) == BANDS
         # the text changes: its old band keys go, the new ones come
         edited = _clone(stream[1])
         edited.id, edited.url = first.id, first.url
@@ -115,7 +121,7 @@ def test_a_repeated_article_in_one_batch_is_indexed_once_and_a_changed_text_repl
         signature = session.get(SignatureRow, doc_id(first.id))
         assert signature is not None
         assert np.frombuffer(signature.minhash, dtype="<u4").tolist() == edited.minhash
-        assert session.scalar(select(func.count()).select_from(BandRow)) == BANDS
+        assert _band_rows(session) == BANDS
     factory.kw["bind"].dispose()
 
 
@@ -130,7 +136,7 @@ def test_an_empty_text_is_not_indexed_but_found_by_its_hash(tmp_path):
         art.published = f"2020-01-0{i + 1}"
     with factory() as session:
         assert assign_batch(session, empty) == ["unique", "exact"]
-        assert session.scalar(select(func.count()).select_from(BandRow)) == 0
+        assert _band_rows(session) == 0
     factory.kw["bind"].dispose()
 
 
@@ -170,8 +176,60 @@ def test_the_migration_reindexes_signatures_of_stored_articles(tmp_path):
         for art in stream:
             assert np.frombuffer(stored[art.id].minhash, "<u4").tolist() == art.minhash
             assert stored[art.id].size == art.shingle_count
-        assert session.scalar(select(func.count()).select_from(BandRow)) == BANDS * len(stream)
+        assert _band_rows(session) == BANDS * len(stream)
         copy = _clone(stream[0])
         copy.id, copy.url = "f" * 16, "http://x.test/copy.html"
         assert assign(session, copy) == "near"  # found by its reindexed bands (no hash stored)
+    factory.kw["bind"].dispose()
+
+
+def _rows(factory):
+    with factory() as session:
+        query = select(ArticleRow.id, ArticleRow.cluster, ArticleRow.duplicate_of)
+        return sorted(session.execute(query).all())
+
+
+def test_writers_sharing_the_index_see_each_others_log_and_merges(db_url, tmp_path, monkeypatch):
+    """Two engines on one database (two processes of a crawl) take turns; the log is merged
+    into dedup_bands every few batches. The clusters are those of one writer alone."""
+    stream = [art for art, _, _ in generate(480, seed=8)]
+    alone = open_database(f"sqlite:///{tmp_path / 'alone.db'}")
+    _ingest(alone, [_clone(a) for a in stream], 80)
+    expected = _rows(alone)
+    alone.kw["bind"].dispose()
+    monkeypatch.setattr(index, "LOG_ROWS", BANDS * 100)  # a merge every ~3 batches
+    first, second = open_database(db_url), open_database(db_url)
+    for turn, start in enumerate(range(0, len(stream), 80)):
+        writer = (first, second)[turn % 2]
+        _ingest(writer, [_clone(a) for a in stream[start : start + 80]], 80)
+    with first() as session:
+        merged = session.scalar(select(func.count()).select_from(BandRow))
+        logged = session.scalar(select(func.count()).select_from(BandLogRow))
+    assert merged > 0
+    assert logged <= BANDS * 100
+    assert _rows(first) == expected
+    assert sum(1 for row in expected if row.duplicate_of) > 50
+    first.kw["bind"].dispose()
+    second.kw["bind"].dispose()
+
+
+def test_log_rows_of_a_rolled_back_transaction_are_not_taken_for_committed_ones(tmp_path):
+    """The one-by-one retry reads its own uncommitted log rows; after a rollback their seq
+    numbers are used again, and the new rows must still be read."""
+    made = list(generate(300, seed=9))
+    stream = [art for art, _, _ in made]
+    copy = next(
+        i for i, (_, story, bits) in enumerate(made) if bits and not bits & 1 and story != i
+    )
+    original, edited = stream[made[copy][1]], stream[copy]
+    other = next(a for a in stream if a.id not in (original.id, edited.id))
+    factory = open_database(f"sqlite:///{tmp_path / 'a.db'}")
+    with factory() as session:
+        assign_batch(session, [_clone(other)])  # its rows go into the log...
+        assign_batch(session, [_clone(stream[0])])  # ...and are read back, uncommitted
+        session.rollback()
+        assert assign_batch(session, [_clone(original)]) == ["unique"]  # the same seq numbers
+        store(session, original)
+        session.commit()
+        assert assign_batch(session, [_clone(edited)]) == ["near"]
     factory.kw["bind"].dispose()
