@@ -62,7 +62,9 @@ JUNK = re.compile(
     r"|^(?:浏览|点击|阅读|访问)(?:次数|量|数)?\s*[:：]\s*\d*\s*(?:次)?$"
 )
 # a summary or keyword box over the article: 摘要：…, 导读：…, 关键词：…
-_SUMMARY_WORDS = r"摘\s*要|内容摘要|内容提要|提\s*要|导\s*读|本文导读|核心提示|关键词|关键字|标签|tags?"
+_SUMMARY_WORDS = (
+    r"摘\s*要|内容摘要|内容提要|提\s*要|导\s*读|本文导读|核心提示|关键词|关键字|标签|tags?"
+)
 # (a bracketed heading needs no colon: 【核心提示】…)
 SUMMARY = re.compile(
     rf"^(?:[【\[]\s*(?:{_SUMMARY_WORDS})\s*[】\]]|(?:{_SUMMARY_WORDS})\s*[:：])",

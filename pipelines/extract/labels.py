@@ -18,10 +18,12 @@ _NEEDS_WORK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 # two-character labels spaced out to a column's width (来　源：, 编 辑：): read joined
-_LABEL_PAIRS = "来源 作者 记者 编辑 责编 日期 时间 审核 校对 初审 复审 终审 摄影 撰稿 采写 稿源 出处"
+_LABEL_PAIRS = (
+    "来源 作者 记者 编辑 责编 日期 时间 审核 校对 初审 复审 终审 摄影 撰稿 采写 稿源 出处"
+)
 _SPACED_LABEL = re.compile(
     r"(?<![\u4e00-\u9fff])(?:"
-    + "|".join(f"{a}[ \u3000\xa0]{{1,3}}{b}" for a, b in _LABEL_PAIRS.split())
+    + "|".join(f"{p[0]}[ \u3000\xa0]{{1,3}}{p[1]}" for p in _LABEL_PAIRS.split())
     + r")(?![\u4e00-\u9fff])"
 )
 

@@ -37,7 +37,10 @@ def test_plain_removes_glosses_then_converts(served, read):
         ("相关新闻显示，今年粮食产量稳定增长。", None),
         ("评论员文章：抓好春耕生产", None),
         ("跟帖 0人参与 请登录后跟帖", "hard"),
-        ("【版权声明】凡本网注明“来源：某县新闻网”的所有作品，版权均属某县新闻网所有，转载请注明出处。", "hard"),
+        (
+            "【版权声明】凡本网注明“来源：某县新闻网”的所有作品，版权均属某县新闻网所有，转载请注明出处。",
+            "hard",
+        ),
     ],
 )
 def test_end_markers_in_either_script(line, kind):

@@ -90,7 +90,9 @@ def render(tpl: Template, index: int) -> FuzzPage:
     parts = Parts(
         top=chrome.topbar(ctx) + chrome.nav(ctx),
         crumbs=chrome.crumbs(ctx),
-        headline=headline(ctx, join_items(ctx, items)) + chrome.summary(ctx) + variety.lead_box(ctx),
+        headline=headline(ctx, join_items(ctx, items))
+        + chrome.summary(ctx)
+        + variety.lead_box(ctx),
         content=container(ctx, blocks(ctx, top, inside)),
         after=_after(ctx, outside),
         side="",
