@@ -99,7 +99,8 @@ SPIDER_MIDDLEWARES = {
 }
 # list pages holding only known articles read beyond the first, before paging stops
 REFRESH_KNOWN_PAGES = int(_env("REFRESH_KNOWN_PAGES", 1))
-REFRESH_REVISIT_KNOWN = True  # conditional GET for every known article, so edits are found
+REFRESH_REVISIT_KNOWN = True  # conditional GET for known articles, so edits are found
+REFRESH_REVISIT_DAYS = int(_env("REFRESH_REVISIT_DAYS", 30))  # ...downloaded within; 0: all
 
 EXTENSIONS = {
     "crawler.extensions.workers.WorkerPool": 0,
