@@ -125,6 +125,8 @@ LOGSTATS_INTERVAL = float(_env("LOGSTATS_INTERVAL", 60.0))  # seconds between st
 DISTRIBUTED_IDLE_CLOSE = float(_env("DISTRIBUTED_IDLE_CLOSE", 10))  # idle seconds before closing
 # seconds a dead worker's leased requests wait before another worker requeues them
 DISTRIBUTED_LEASE_TTL = float(_env("DISTRIBUTED_LEASE_TTL", 30))
+# seconds a CRAWL_RUN's Redis keys stay once its last worker closed (0: kept for good)
+DISTRIBUTED_RUN_TTL = int(_env("DISTRIBUTED_RUN_TTL", 7 * 24 * 3600))
 
 LOG_LEVEL = _env("LOG_LEVEL", "INFO")
 # Scrapy's "Versions:" start-up line, without the packages whose version is looked up in the
