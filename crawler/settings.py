@@ -44,7 +44,9 @@ CRAWL_RUN = _env("CRAWL_RUN")  # workers with the same value share a queue (defa
 # --- WARC capture ----------------------------------------------------------------------------
 WARC_ENABLED = True
 WARC_MAX_SIZE = int(_env("WARC_MAX_SIZE", DEFAULT_MAX_SIZE))  # bytes per WARC file
-WARC_CDXJ = True  # merge each crawl's WARCs into <DATA_DIR>/index.cdxj when it closes
+# merge: each crawl's WARCs indexed into <DATA_DIR>/index.cdxj when it closes; parts: only one
+# part per WARC in <DATA_DIR>/indexes/ (archives too large to rewrite the index per crawl); off
+WARC_CDXJ = _env("WARC_CDXJ", "merge")
 WARC_PREFIX = _env("WARC_PREFIX", "crawl")
 
 # --- extraction workers ----------------------------------------------------------------------
@@ -100,7 +102,7 @@ SPIDER_MIDDLEWARES = {
 # list pages holding only known articles read beyond the first, before paging stops
 REFRESH_KNOWN_PAGES = int(_env("REFRESH_KNOWN_PAGES", 1))
 REFRESH_REVISIT_KNOWN = True  # conditional GET for known articles, so edits are found
-REFRESH_REVISIT_DAYS = int(_env("REFRESH_REVISIT_DAYS", 30))  # ...downloaded within; 0: all
+REFRESH_REVISIT_DAYS = int(_env("REFRESH_REVISIT_DAYS", 7))  # ...downloaded within; 0: all
 
 EXTENSIONS = {
     "crawler.extensions.workers.WorkerPool": 0,

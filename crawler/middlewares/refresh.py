@@ -119,7 +119,7 @@ class KnownArticlesMiddleware(BaseSpiderMiddleware):
     ``REFRESH_KNOWN_PAGES`` pages beyond the first such page.
 
     Settings: ``REFRESH_KNOWN_PAGES`` (default 1), ``REFRESH_REVISIT_KNOWN`` (default True),
-    ``REFRESH_REVISIT_DAYS`` (default 30; 0: every known article).
+    ``REFRESH_REVISIT_DAYS`` (default 7; 0: every known article).
     Stats: ``refresh/known_list_pages``, ``refresh/paging_stopped``, ``refresh/revisit_skipped``.
     """
 
@@ -127,7 +127,7 @@ class KnownArticlesMiddleware(BaseSpiderMiddleware):
         super().__init__(crawler)
         self.margin = crawler.settings.getint("REFRESH_KNOWN_PAGES", 1)
         self.revisit = crawler.settings.getbool("REFRESH_REVISIT_KNOWN", True)
-        self.revisit_days = crawler.settings.getint("REFRESH_REVISIT_DAYS", 30)
+        self.revisit_days = crawler.settings.getint("REFRESH_REVISIT_DAYS", 7)
         self.known_pages = 0
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:

@@ -58,6 +58,19 @@ def test_warc_capture_writes_the_exchange_and_points_the_request_at_it(warc_mw, 
     assert "county.test" in index
 
 
+def test_warc_capture_with_cdxj_parts_indexes_each_warc_but_merges_nothing(make_crawler, tmp_path):
+    crawler = make_crawler(WARC_CDXJ="parts")
+    mw = WarcCaptureMiddleware.from_crawler(crawler)
+    mw.spider_opened()
+    mw.process_response(Request(URL), response())
+    mw.spider_closed()
+    assert not (tmp_path / "index.cdxj").exists()
+    (warc,) = (tmp_path / "warc").glob("*.warc.gz")
+    (part,) = (tmp_path / "indexes").iterdir()
+    assert part.name == f"{warc.name}.cdxj"
+    assert part.read_text().count("county.test") == 1
+
+
 def test_warc_capture_archives_a_refresh_304_as_a_revisit(warc_mw, tmp_path):
     crawler, mw = warc_mw
     request = Request(URL, meta={"refresh_of": {"url": URL, "date": "2026-01-01T00:00:00Z"}})
