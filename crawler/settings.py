@@ -102,6 +102,7 @@ SPIDER_MIDDLEWARES = {
 # list pages holding only known articles read beyond the first, before paging stops
 REFRESH_KNOWN_PAGES = int(_env("REFRESH_KNOWN_PAGES", 1))
 REFRESH_REVISIT_KNOWN = True  # conditional GET for known articles, so edits are found
+SCHEDULE_MAX_RUNNING = int(_env("SCHEDULE_MAX_RUNNING", 0))  # crawls at once; 0: one per core
 REFRESH_REVISIT_DAYS = int(_env("REFRESH_REVISIT_DAYS", 7))  # ...downloaded within; 0: all
 
 EXTENSIONS = {
