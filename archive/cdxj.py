@@ -102,29 +102,36 @@ def merge_index(
 
     Only the new parts are merged into the existing index (two sorted files read at a time,
     lines already there are not repeated), so a crawl's merge does not open every part of the
-    archive; without an index, every part is merged, at most ``MERGE_FAN_IN`` files at once."""
+    archive; without an index, every part is merged, at most ``MERGE_FAN_IN`` files at once.
+    A part gets its final name once merged: a crawl killed before that leaves its WARCs
+    ``unindexed``, and the next crawl merges them."""
     index = Path(index_path)
     parts_dir = index.parent / "indexes"
-    new = index_parts(warc_files, index)
+    new = index_parts(warc_files, index, suffix=".new")
     with open(index.with_name(index.name + ".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         # a lost index is rebuilt from every part
-        sources = [index, *new] if index.exists() else sorted(parts_dir.glob("*.cdxj"))
+        old = [index] if index.exists() else sorted(parts_dir.glob("*.cdxj"))
         tmp = index.with_name(f"{index.name}.{os.getpid()}.tmp")
-        count = _merge_files(sources, tmp)
+        count = _merge_files([*old, *new], tmp)
         os.replace(tmp, index)
+        for part in new:
+            os.replace(part, part.with_suffix(""))
     return count
 
 
 def index_parts(
-    warc_files: Iterable[str | os.PathLike[str]], index_path: str | os.PathLike[str]
+    warc_files: Iterable[str | os.PathLike[str]],
+    index_path: str | os.PathLike[str],
+    suffix: str = "",
 ) -> list[Path]:
-    """Write one sorted CDXJ part per WARC file in ``indexes/`` beside ``index_path``."""
+    """Write one sorted CDXJ part per WARC file, ``indexes/<warc>.cdxj<suffix>`` beside
+    ``index_path``."""
     parts_dir = Path(index_path).parent / "indexes"
     parts_dir.mkdir(parents=True, exist_ok=True)
     parts = []
     for warc in warc_files:
-        parts.append(parts_dir / f"{Path(warc).name}.cdxj")
+        parts.append(parts_dir / f"{Path(warc).name}.cdxj{suffix}")
         write_cdxj([warc], parts[-1])
     return parts
 
