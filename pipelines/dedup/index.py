@@ -221,7 +221,9 @@ class _Batch:
         self.session, self.articles, self.site_names = session, articles, site_names
         self.connection = session.connection()
         sql.lock_writers(self.connection)
-        self.transaction = session.get_transaction()
+        transaction = session.get_transaction()
+        assert transaction is not None  # session.connection() began one
+        self.transaction = transaction
         self.log = _log_of(self.connection).refresh(self.connection, self.transaction)
         self.sk = _Sketches(articles)
         self.rows: dict[str, dict[str, Any]] = {}  # id -> copy (stored or of this batch)
@@ -391,8 +393,8 @@ class _Batch:
                 sql.merge_log(self.connection, self.log.last)
             sql.append_log(self.connection, bands)
             pairs = np.array(bands, dtype=np.int64).reshape(-1, 2)
-            last = sql.log_row_last(self.connection) if bands else None
-            _log_of(self.connection).wrote(self.transaction, pairs[:, 0], pairs[:, 1], last)
+            end = sql.log_row_last(self.connection) if bands else None
+            _log_of(self.connection).wrote(self.transaction, pairs[:, 0], pairs[:, 1], end)
 
 
 def _expire(session: Session, ids: Sequence[str]) -> None:
