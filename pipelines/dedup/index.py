@@ -3,6 +3,10 @@ band keys stored in the database, so every run and every worker sharing ``DATABA
 the same clusters. :func:`assign_batch` sets ``cluster`` and ``duplicate_of`` on a batch of
 articles and on the stored copies they join, following :data:`pipelines.dedup.canonical.RULE`,
 with a fixed number of statements per batch (:mod:`pipelines.dedup.sql`).
+
+New band rows are appended to ``dedup_bands_log`` (a few pages per batch, where inserting them
+into the ``(key, doc)`` b-tree dirtied one random leaf per row), held in memory by every writer
+(:class:`_Log`) and merged into ``dedup_bands`` in key order every :data:`LOG_ROWS` rows.
 """
 
 from __future__ import annotations
