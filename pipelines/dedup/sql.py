@@ -222,14 +222,19 @@ def log_row_last(connection: Connection) -> int | None:
 
 def merge_log(connection: Connection, upto: int) -> None:
     """Move the log rows up to ``seq`` ``upto`` into ``dedup_bands``, in key order: each leaf
-    of its b-tree is written once per merge, not once per row."""
+    of its b-tree is written once per merge, not once per row. PostgreSQL: when that is the
+    whole log (the writer holds the writers' lock), ``TRUNCATE`` rather than ``DELETE``: no
+    2M dead rows for vacuum, and none for ``min(seq)`` to step over when autovacuum is off."""
     if _postgres(connection):
         connection.exec_driver_sql(
             "INSERT INTO dedup_bands (key, doc) SELECT key, doc FROM dedup_bands_log "
             "WHERE seq <= %s ORDER BY key, doc ON CONFLICT DO NOTHING",
             (upto,),
         )
-        connection.exec_driver_sql("DELETE FROM dedup_bands_log WHERE seq <= %s", (upto,))
+        if (log_row_last(connection) or 0) <= upto:
+            connection.exec_driver_sql("TRUNCATE dedup_bands_log")
+        else:
+            connection.exec_driver_sql("DELETE FROM dedup_bands_log WHERE seq <= %s", (upto,))
         return
     connection.exec_driver_sql(
         "INSERT OR IGNORE INTO dedup_bands (key, doc) SELECT key, doc FROM dedup_bands_log "
