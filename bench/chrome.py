@@ -48,7 +48,7 @@ DETECTORS: dict[str, re.Pattern[str]] = {
     ),
     "comments": re.compile(
         r"评论须知|网友评论|发表评论|我要评论|文明上网|理性发言|已有\s*\d+\s*条评论|共\s*\d+\s*条评论|"
-        r"请遵守.{0,8}法律法规|昵称\s*[:：]|验证码|评论仅代表|网友留言"
+        r"请遵守.{0,8}法律法规|昵称\s*[:：]|验证码|评论仅代表|网友留言|网友跟[帖贴]|登录后跟[帖贴]"
     ),
 }
 SETS = ("corpus", "heldout", "simulator", "fuzz-tune", "fuzz-score")

@@ -10,6 +10,8 @@ from datetime import datetime
 from html import escape
 from typing import TYPE_CHECKING
 
+from tests.simulator.templates import variety
+
 if TYPE_CHECKING:
     from tests.simulator.templates.context import Ctx
 
@@ -62,6 +64,7 @@ def format_date(name: str, when: datetime) -> str:
 def _labelled(ctx: Ctx, component: str, label: str, value_html: str) -> str:
     """``label`` + separator + value in the template's label markup."""
     sep = _LABEL_SEP[ctx.c("label_sep")]
+    label = variety.label(ctx, component.split(":")[0], label)
     ctx.mark(component, label + sep.replace("\xa0", ""), chrome=False)
     head = ctx.text(label + sep, gloss=True)
     markup = ctx.c("label_markup")

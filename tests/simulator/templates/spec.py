@@ -165,6 +165,22 @@ AXES: dict[str, W] = {
     "attachments": {"none": 4, "files": 1},
     "pager": {"none": 5, "pages": 1},
     "hidden": {"none": 4, "display_none": 1},
+    # second round (variety.py): label spellings and spacing, lead boxes, more chrome kinds,
+    # caption wording, <section> soup; both splits draw them all
+    "label_space": {"none": 4, "fwspace": 1, "space": 1},
+    "label_alt": {"none": 5, "稿件来源": 1, "新闻来源": 1, "录入时间": 1, "值班编辑": 1, "采写": 1},
+    "lead_box": {"none": 4, "hexin": 1, "tiyao": 1},
+    "chrome_extra": {
+        "none": 3,
+        "permalink": 1,
+        "mobile": 1,
+        "gentie": 1,
+        "audio": 1,
+        "banquan": 1,
+        "jiathis": 1,
+    },
+    "caption_words": {"same": 3, "plain": 1, "sheying": 1},
+    "wrapper": {"none": 4, "section": 1},
 }
 # Variants only score templates draw (see the package docstring).
 RESERVED: dict[str, tuple[str, ...]] = {
