@@ -17,7 +17,8 @@ def test_a_request_waits_while_the_backlog_is_full_and_goes_on_when_a_page_is_st
 ):
     crawler = make_crawler(STORE_MAX_PENDING=2)
     backlog = crawler.get_extension(Backlog)
-    assert backlog is not None and backlog.limit == 2
+    assert backlog is not None
+    assert backlog.limit == 2
     middleware = BacklogMiddleware.from_crawler(crawler)
     request = Request("http://county.test/next.html")
 
@@ -61,4 +62,5 @@ def test_a_request_waits_while_the_backlog_is_full_and_goes_on_when_a_page_is_st
 def test_the_backlog_defaults_to_the_concurrent_requests(make_crawler):
     crawler = make_crawler(CONCURRENT_REQUESTS=7)
     backlog = crawler.get_extension(Backlog)
-    assert backlog is not None and backlog.limit == 7
+    assert backlog is not None
+    assert backlog.limit == 7
