@@ -21,9 +21,11 @@ _NEEDS_WORK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LABEL_PAIRS = (
     "来源 作者 记者 编辑 责编 日期 时间 审核 校对 初审 复审 终审 摄影 撰稿 采写 稿源 出处"
 )
+# (any two characters spaced out before a colon are a label too: 审　稿：, 统 筹：)
 _SPACED_LABEL = re.compile(
     r"(?<![\u4e00-\u9fff])(?:"
     + "|".join(f"{p[0]}[ \u3000\xa0]{{1,3}}{p[1]}" for p in _LABEL_PAIRS.split())
+    + r"|[\u4e00-\u9fff][ \u3000\xa0]{1,3}[\u4e00-\u9fff](?=\s*[:：])"
     + r")(?![\u4e00-\u9fff])"
 )
 
@@ -39,6 +41,9 @@ def plain(line: str) -> str:
         text = _SPACED_LABEL.sub(lambda m: m.group(0)[0] + m.group(0)[-1], text)
     return text
 
+
+# characters that separate the items of an info line: 来源：新华社 │ 作者：张三
+ITEM_SEPARATORS = "|｜丨│┃∣¦•●◆◇■□▪"
 
 # the labels of info-line fields, longest first within each group (simplified script only)
 DATE_LABELS = (

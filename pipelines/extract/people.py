@@ -13,6 +13,7 @@ from .labels import (
     AUTHOR_LABELS,
     EDITOR_LABELS,
     EDITOR_LINE,
+    ITEM_SEPARATORS,
     REVIEW_LABELS,
     SOURCE_LABELS,
     plain,
@@ -34,7 +35,10 @@ _EDITOR_LABEL = re.compile(
 # a value ends at the next label, a review role, a date, counters, a bracket or a separator
 _STOP = re.compile(
     rf"(?:{ANY_LABEL})\s*[:：]|(?:{REVIEW_LABELS})\s+(?=\S)"
-    r"|浏览|点击数|阅读数|阅读量|字号|【|\[|[)）】\]|｜]|\s[/|](?:\s|$)"
+    r"|浏览|点击数|阅读数|阅读量|字号|【|\[|[)）】\]]|\s[/|](?:\s|$)"
+    rf"|[{ITEM_SEPARATORS}]"
+    # a field the label lists do not know: a short word and a colon after a space (统筹：…)
+    r"|\s[\u4e00-\u9fff]{2,4}\s*[:：]"
     r"|(?<!\d)(?:19|20)\d{2}\s*[年\-/.]"
     # a keyword or summary box after the credits: 关键字：…
     r"|(?:关键字|关键词|标签|摘要|tags?)\s*[:：]",
@@ -122,7 +126,10 @@ def _find(lines: list[str], label: re.Pattern[str]) -> str | None:
 
 
 def _short_lines(doc: Doc) -> list[str]:
-    return [line for line in doc.spaced if len(line) <= _INFO_WIDE]
+    # measured plain: pinyin glosses make a credit line twice as long as it reads
+    return [
+        line for line in doc.spaced if len(line) <= _INFO_WIDE or len(plain(line)) <= _INFO_WIDE
+    ]
 
 
 def clean_names(value: str | None) -> str | None:

@@ -335,3 +335,32 @@ def test_second_round_label_spellings():
     assert extract_published(doc) == "2021-03-04T09:10:00+08:00"
     assert extract_source(doc) == "县融媒体中心"
     assert extract_author(doc) == "林峰"
+
+
+@pytest.mark.parametrize("sep", ["│", "┃", "●", "◆", "丨"])
+def test_values_end_at_bar_and_bullet_separators(sep):
+    doc = page(
+        f"<h1>标题标题标题标题</h1><div>来源：县融媒体中心 {sep} 作者：林峰 {sep} "
+        f"编辑：王芳 {sep} 2021-03-04</div><p>正文正文正文正文。</p>"
+    )
+    assert (extract_source(doc), extract_author(doc), extract_editor(doc)) == (
+        "县融媒体中心",
+        "林峰",
+        "王芳",
+    )
+
+
+def test_editor_ends_at_a_credit_the_label_lists_do_not_know():
+    for line in (
+        "编辑：郑凯　统筹：赵磊",
+        "编辑：郑凯　审　稿：赵磊",
+        "编辑：郑凯　责任校对：赵磊",
+    ):
+        doc = page(f"<h1>标题标题标题标题</h1><p>正文正文正文正文。</p><p>{line}</p>")
+        assert extract_editor(doc) == "郑凯", line
+
+
+def test_glossed_credit_line_is_measured_plain():
+    line = "編(biān)輯(jí)：田甜　初審(shěn)：高翔　複審(shěn)：金斌　終審(shěn)：高翔　審(shěn)稿(gǎo)：高翔"
+    doc = page(f"<h1>標題標題標題標題</h1><p>正文正文正文正文。</p><div>{line}</div>")
+    assert extract_editor(doc) == "田甜"

@@ -125,3 +125,36 @@ def section_para(ctx: Ctx, inner: str) -> str:
         '<section style="text-indent: 2em; line-height: 1.75;">'
         f'<span style="font-size: 15px; letter-spacing: 1px;">{inner}</span></section></section>\n'
     )
+
+
+_SEP_ALT = {"box_bar": " │ ", "divides": " ┃ ", "bullet": " ● ", "diamond": " ◆ "}
+
+
+def item_sep(ctx: Ctx, sep: str) -> str:
+    """The info line's item separator: a bar- or bullet-like character where the template
+    draws one (never in place of a score-only separator, nor of spans or line breaks)."""
+    kind = ctx.c("item_sep_alt")
+    if kind == "none" or ctx.c("item_sep") in (*RESERVED.get("item_sep", ()), "spans", "br"):
+        return sep
+    ctx.mark(f"item_sep_alt:{kind}", _SEP_ALT[kind].strip(), chrome=False)
+    return _SEP_ALT[kind]
+
+
+def head_info(ctx: Ctx, kind: str, title: str, info: str) -> str | None:
+    """An ``<h1>``/``<h2>`` holding the headline and, under it, the info line (None: the
+    template keeps them apart)."""
+    where = ctx.c("head_info")
+    if where == "none" or kind not in ("h1", "h2"):
+        return None
+    ctx.mark(f"head_info:{where}", f"<{kind}", chrome=False)
+    if where == "br_font":
+        return f'<{kind}>{title}<br><font size="2" color="#666">{info}</font></{kind}>\n'
+    return f'<{kind} class="bt">{title}<div class="date">{info}</div></{kind}>\n'
+
+
+def checker(ctx: Ctx) -> tuple[str, str] | None:
+    """A review credit after the editor's: (label, name), never the editor."""
+    kind = ctx.c("checker_alt")
+    if kind == "none":
+        return None
+    return kind, ctx.draft.checkers[0][1]
