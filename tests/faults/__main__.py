@@ -5,10 +5,14 @@ keeps its folder (WARCs, database, the commands' log) and prints the log's tail.
 from __future__ import annotations
 
 import argparse
+import logging
 import random
 import shutil
 import sys
 import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +22,45 @@ from tests.faults.cases import (
     crawled_source,
     kill_and_resume,
     kill_replay,
+    power_cut,
+    summary,
 )
+from tests.faults.damage import cut_at_every_byte
+from tests.faults.hostile import hostile_case
 from tests.faults.procs import log_tail
 from tests.helpers import running_simulator
 
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PLAN = [(True, "sigkill"), (False, "sigkill"), (True, "double_sigint"), (False, "double_sigint")]
+
+
+@contextmanager
+def fresh_postgres(admin: str) -> Iterator[str | None]:
+    """The URL of a fresh database on ``admin``'s server, dropped afterwards; None (said on
+    stdout) when there is no server."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import OperationalError
+
+    from crawler.db.session import driver_url
+
+    if not admin:
+        yield None
+        return
+    engine = create_engine(driver_url(admin), isolation_level="AUTOCOMMIT")
+    name = f"t_faults_{uuid.uuid4().hex[:10]}"
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(f"CREATE DATABASE {name}"))
+    except OperationalError as exc:
+        print(f"no PostgreSQL at {admin} ({str(exc).splitlines()[0]}): that case left out")
+        yield None
+        return
+    try:
+        yield admin.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with engine.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        engine.dispose()
 
 
 def report(case: Case, folder: Path) -> None:
@@ -46,9 +84,13 @@ def main(argv: list[str] | None = None) -> int:
         "--per-run", type=int, default=5, help="kills of one command before its final run"
     )
     parser.add_argument(
-        "--postgres", default="", help="a PostgreSQL URL for the concurrent writers (optional)"
+        "--postgres",
+        default=PG_ADMIN,
+        help="a PostgreSQL server (admin URL) where the concurrent writers case gets a fresh "
+        "database; '' to leave that case out",
     )
     args = parser.parse_args(argv)
+    logging.getLogger("archive").addHandler(logging.NullHandler())  # repairs of damaged files
     rng = random.Random(args.seed)
     keep = Path(tempfile.mkdtemp(prefix="faults-"))
     cases: list[Case] = []
@@ -75,24 +117,18 @@ def main(argv: list[str] | None = None) -> int:
             n = min(args.per_run, args.replay_kills - done)
             run(lambda f, n=n: kill_replay(source, Path(env["SITES_DIR"]), f, n, rng))
             done += n
+        run(lambda f: power_cut(sim, rng.choice([p.id for p in sim.portals]), f, rng))
         run(lambda f: concurrent_writers(sim, f))
-        if args.postgres:
-            run(lambda f: concurrent_writers(sim, f, args.postgres, "postgresql"))
-    summary: dict[str, Any] = {
-        "cases": len(cases),
-        "survived": sum(c.survived for c in cases),
-        "kills": sum(c.kills for c in cases),
-        "articles lost": sum(c.lost for c in cases),
-        "stored twice": sum(c.stored_twice for c in cases),
-        "fetched twice": sum(c.fetched_twice for c in cases),
-        "orphans": sum(c.orphans for c in cases),
-        "WARCs checked": sum(c.warcs for c in cases),
-        "problems": sum(len(c.problems) for c in cases),
-    }
-    print("summary: " + ", ".join(f"{k} {v}" for k, v in summary.items()), flush=True)
-    if summary["survived"] == len(cases):
+        with fresh_postgres(args.postgres) as url:
+            if url:
+                run(lambda f: concurrent_writers(sim, f, url, "postgresql"))
+    run(lambda f: hostile_case(f)[0])
+    run(cut_at_every_byte)
+    print(f"summary: {summary(cases)}", flush=True)
+    survived = all(c.survived for c in cases)
+    if survived:
         shutil.rmtree(keep, ignore_errors=True)
-    return 0 if summary["survived"] == len(cases) else 1
+    return 0 if survived else 1
 
 
 if __name__ == "__main__":
