@@ -97,26 +97,84 @@ def merge_index(
     warc_files: Iterable[str | os.PathLike[str]], index_path: str | os.PathLike[str]
 ) -> int:
     """Index ``warc_files`` (one ``indexes/<warc>.cdxj`` part each, beside ``index_path``) and
-    merge every part there into ``index_path``, under a lock so that concurrent crawls of one
-    data folder don't clash. Returns the number of lines in the merged index."""
+    merge those parts into ``index_path``, under a lock so that concurrent crawls of one data
+    folder don't clash. Returns the number of lines in the merged index.
+
+    Only the new parts are merged into the existing index (two sorted files read at a time,
+    lines already there are not repeated), so a crawl's merge does not open every part of the
+    archive; without an index, every part is merged, at most ``MERGE_FAN_IN`` files at once.
+    A part gets its final name once merged: a crawl killed before that leaves its WARCs
+    ``unindexed``, and the next crawl merges them."""
     index = Path(index_path)
     parts_dir = index.parent / "indexes"
-    parts_dir.mkdir(parents=True, exist_ok=True)
-    for warc in warc_files:
-        write_cdxj([warc], parts_dir / f"{Path(warc).name}.cdxj")
+    new = index_parts(warc_files, index, suffix=".new")
     with open(index.with_name(index.name + ".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        parts = [p.open(encoding="utf-8") for p in sorted(parts_dir.glob("*.cdxj"))]
+        # a lost index is rebuilt from every part
+        old = [index] if index.exists() else sorted(parts_dir.glob("*.cdxj"))
         tmp = index.with_name(f"{index.name}.{os.getpid()}.tmp")
-        count = 0
-        try:
-            with tmp.open("w", encoding="utf-8") as out:
-                for line in heapq.merge(*parts):
-                    if line.strip() and not line.startswith("!"):
-                        out.write(line)
-                        count += 1
-        finally:
-            for part in parts:
-                part.close()
+        count = _merge_files([*old, *new], tmp)
         os.replace(tmp, index)
+        for part in new:
+            os.replace(part, part.with_suffix(""))
+    return count
+
+
+def index_parts(
+    warc_files: Iterable[str | os.PathLike[str]],
+    index_path: str | os.PathLike[str],
+    suffix: str = "",
+) -> list[Path]:
+    """Write one sorted CDXJ part per WARC file, ``indexes/<warc>.cdxj<suffix>`` beside
+    ``index_path``."""
+    parts_dir = Path(index_path).parent / "indexes"
+    parts_dir.mkdir(parents=True, exist_ok=True)
+    parts = []
+    for warc in warc_files:
+        parts.append(parts_dir / f"{Path(warc).name}.cdxj{suffix}")
+        write_cdxj([warc], parts[-1])
+    return parts
+
+
+MERGE_FAN_IN = 200  # files open at once in a merge (the usual open-file limit is 1,024)
+
+
+def _merge_files(sources: list[Path], out_path: Path) -> int:
+    """Merge sorted CDXJ files into ``out_path`` (equal lines once, header lines dropped), in
+    rounds of at most ``MERGE_FAN_IN`` files. Returns the number of lines written."""
+    rounds: list[Path] = []
+    try:
+        while len(sources) > MERGE_FAN_IN:
+            merged = []
+            for start in range(0, len(sources), MERGE_FAN_IN):
+                step = out_path.with_name(f"{out_path.name}.{len(rounds)}")
+                _merge_round(sources[start : start + MERGE_FAN_IN], step)
+                rounds.append(step)
+                merged.append(step)
+            sources = merged
+        return _merge_round(sources, out_path)
+    finally:
+        for step in rounds:
+            step.unlink(missing_ok=True)
+
+
+def _merge_round(sources: list[Path], out_path: Path) -> int:
+    files = [p.open(encoding="utf-8") for p in sources]
+    count = 0
+    previous = None
+    try:
+        with out_path.open("w", encoding="utf-8") as out:
+            for line in heapq.merge(*files):
+                if not line.strip() or line.startswith("!"):
+                    continue
+                if not line.endswith("\n"):
+                    line += "\n"
+                if line == previous:
+                    continue
+                out.write(line)
+                previous = line
+                count += 1
+    finally:
+        for f in files:
+            f.close()
     return count

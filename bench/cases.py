@@ -9,7 +9,8 @@ is absent is not scored on that page, a None value means the page prints none.
   applies ``bench/corpus_corrections.json``. Extraction rules were tuned on these pages.
 - heldout: ``bench/heldout``, real pages frozen and labelled blind; no rule is written
   against them.
-- fuzz tune/score: the simulator's randomized templates (``tests.simulator.templates``).
+- fuzz tune/score/fresh: the simulator's randomized templates (``tests.simulator.templates``);
+  rules are tuned on ``tune`` only.
 - simulator: the six simulated portals (tuned on).
 """
 
@@ -203,7 +204,7 @@ def simulator_cases() -> list[Case]:
 
 
 def fuzz_cases(split: str, n: int | None = None) -> list[Case]:
-    """Pages of the randomized templates of ``split`` ("tune" or "score"), rendered offline;
+    """Pages of the randomized templates of ``split`` ("tune", "score" or "fresh"), rendered offline;
     ``n`` takes the first n pages (spread over every template of the split)."""
     try:
         from tests.simulator import templates  # type: ignore[attr-defined]

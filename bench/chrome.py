@@ -1,7 +1,7 @@
 """Chrome check: how many extracted texts hold CSS, script, navigation, breadcrumbs or a
 comment block, over every page of every set. The acceptance figure is 0.
 
-``python -m bench.chrome [--sets corpus,heldout,simulator,fuzz-tune,fuzz-score] [-v]``
+``python -m bench.chrome [--sets corpus,heldout,simulator,fuzz-tune,fuzz-score,fuzz-fresh] [-v]``
 
 The detectors are independent of the extractor's own chrome rules (pipelines/extract/chrome.py)
 and are also run over the ground-truth texts: a detector that fires on truth is too broad, and
@@ -48,10 +48,10 @@ DETECTORS: dict[str, re.Pattern[str]] = {
     ),
     "comments": re.compile(
         r"评论须知|网友评论|发表评论|我要评论|文明上网|理性发言|已有\s*\d+\s*条评论|共\s*\d+\s*条评论|"
-        r"请遵守.{0,8}法律法规|昵称\s*[:：]|验证码|评论仅代表|网友留言"
+        r"请遵守.{0,8}法律法规|昵称\s*[:：]|验证码|评论仅代表|网友留言|网友跟[帖贴]|登录后跟[帖贴]"
     ),
 }
-SETS = ("corpus", "heldout", "simulator", "fuzz-tune", "fuzz-score")
+SETS = ("corpus", "heldout", "simulator", "fuzz-tune", "fuzz-score", "fuzz-fresh")
 TUNED = ("corpus", "simulator", "fuzz-tune")
 
 
@@ -70,6 +70,7 @@ def loaders() -> dict[str, Callable[[], list[Any]]]:
         "simulator": cases.simulator_cases,
         "fuzz-tune": lambda: cases.fuzz_cases("tune"),
         "fuzz-score": lambda: cases.fuzz_cases("score"),
+        "fuzz-fresh": lambda: cases.fuzz_cases("fresh"),
     }
 
 

@@ -108,6 +108,12 @@ SETS = (
         lambda: fuzz_cases("score", FUZZ_PAGES),
         False,
     ),
+    PageSet(
+        "fuzz-fresh",
+        "fuzzed templates, fresh split (drawn after the last fixes; never looked at)",
+        lambda: fuzz_cases("fresh", FUZZ_PAGES),
+        False,
+    ),
     PageSet("simulator", "simulator portals (tuned on)", simulator_cases, True),
 )
 

@@ -37,8 +37,8 @@ class DistributedAddon:
 
     Settings: ``REDIS_URL``, ``CRAWL_RUN``, ``DISTRIBUTED_LEASE_TTL``. Workers started with the same ``CRAWL_RUN`` (default:
     the UTC date) share one queue and one dupefilter. The keys persist (``SCHEDULER_PERSIST``),
-    because a worker that finishes first must not flush a queue the others still use; a new
-    ``CRAWL_RUN`` starts with a fresh dupefilter, so the next crawl fetches again. Pops are
+    because a worker that finishes first must not flush a queue the others still use; they expire
+    ``DISTRIBUTED_RUN_TTL`` seconds after the last worker closed. A new ``CRAWL_RUN`` starts with a fresh dupefilter, so the next crawl fetches again. Pops are
     leases (``crawler.scheduler``): a killed worker's requests go back to the queue.
     """
 

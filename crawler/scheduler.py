@@ -9,6 +9,10 @@ pop moves the request, in one Lua script, from the queue into the worker's in-fl
 expiring after ``DISTRIBUTED_LEASE_TTL`` seconds); any worker that finds an in-flight hash
 without a heartbeat puts its requests back in the queue (another Lua script, so two finders
 cannot both do it). A worker stopped early (Ctrl-C) drops its heartbeat at once.
+
+The run's keys (queue, dupefilter, leases) expire ``DISTRIBUTED_RUN_TTL`` seconds after its last
+worker closes, so a daily ``CRAWL_RUN`` does not leave a dupefilter of every URL in Redis for
+good; a worker that joins the run again before then takes the expiry off.
 """
 
 from __future__ import annotations
@@ -60,16 +64,19 @@ class LeasedScheduler(Scheduler):
     """scrapy-redis ``Scheduler`` whose pops are leases (needs its default ``PriorityQueue``).
 
     Settings: scrapy-redis's, plus ``DISTRIBUTED_LEASE_TTL`` (seconds a dead worker's requests
-    stay leased, default 30). Stats: ``lease/acked``, ``lease/requeued``.
+    stay leased, default 30) and ``DISTRIBUTED_RUN_TTL`` (seconds the run's keys stay after its
+    last worker closes, default 7 days; 0: kept). Stats: ``lease/acked``, ``lease/requeued``.
     """
 
     lease_ttl = 30.0
+    run_ttl = 7 * 24 * 3600
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> LeasedScheduler:
         scheduler: LeasedScheduler = super().from_crawler(crawler)
         scheduler.crawler = crawler
         scheduler.lease_ttl = crawler.settings.getfloat("DISTRIBUTED_LEASE_TTL", 30.0)
+        scheduler.run_ttl = crawler.settings.getint("DISTRIBUTED_RUN_TTL", cls.run_ttl)
         for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
             crawler.signals.connect(scheduler.item_done, signal=signal)
         return scheduler
@@ -84,6 +91,8 @@ class LeasedScheduler(Scheduler):
         self._ids = itertools.count(1)
         self._pop = self.server.register_script(POP)
         self._requeue = self.server.register_script(REQUEUE)
+        for key in self.server.scan_iter(match=f"{self.base}:*"):
+            self.server.persist(key)  # the run goes on: no expiry while a worker is in it
         self.beat()
         self.task = create_looping_call(self.beat)
         self.task.start(max(0.5, self.lease_ttl / 3), now=False)
@@ -96,6 +105,9 @@ class LeasedScheduler(Scheduler):
             self.server.delete(self.inflight_key)  # what is left are leases never handed back
         self.server.delete(self.alive_key)  # an early stop's leases are requeued at once
         super().close(reason)
+        if self.run_ttl > 0 and not any(self.server.scan_iter(match=f"{self.base}:alive:*")):
+            for key in self.server.scan_iter(match=f"{self.base}:*"):
+                self.server.expire(key, self.run_ttl)
 
     def _stat(self, key: str, value: int = 1) -> None:
         if self.stats is not None:

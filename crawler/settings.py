@@ -44,7 +44,9 @@ CRAWL_RUN = _env("CRAWL_RUN")  # workers with the same value share a queue (defa
 # --- WARC capture ----------------------------------------------------------------------------
 WARC_ENABLED = True
 WARC_MAX_SIZE = int(_env("WARC_MAX_SIZE", DEFAULT_MAX_SIZE))  # bytes per WARC file
-WARC_CDXJ = True  # merge each crawl's WARCs into <DATA_DIR>/index.cdxj when it closes
+# merge: each crawl's WARCs indexed into <DATA_DIR>/index.cdxj when it closes; parts: only one
+# part per WARC in <DATA_DIR>/indexes/ (archives too large to rewrite the index per crawl); off
+WARC_CDXJ = _env("WARC_CDXJ", "merge")
 WARC_PREFIX = _env("WARC_PREFIX", "crawl")
 
 # --- extraction workers ----------------------------------------------------------------------
@@ -99,7 +101,9 @@ SPIDER_MIDDLEWARES = {
 }
 # list pages holding only known articles read beyond the first, before paging stops
 REFRESH_KNOWN_PAGES = int(_env("REFRESH_KNOWN_PAGES", 1))
-REFRESH_REVISIT_KNOWN = True  # conditional GET for every known article, so edits are found
+REFRESH_REVISIT_KNOWN = True  # conditional GET for known articles, so edits are found
+SCHEDULE_MAX_RUNNING = int(_env("SCHEDULE_MAX_RUNNING", 0))  # crawls at once; 0: one per core
+REFRESH_REVISIT_DAYS = int(_env("REFRESH_REVISIT_DAYS", 7))  # ...downloaded within; 0: all
 
 EXTENSIONS = {
     "crawler.extensions.workers.WorkerPool": 0,
@@ -124,6 +128,8 @@ LOGSTATS_INTERVAL = float(_env("LOGSTATS_INTERVAL", 60.0))  # seconds between st
 DISTRIBUTED_IDLE_CLOSE = float(_env("DISTRIBUTED_IDLE_CLOSE", 10))  # idle seconds before closing
 # seconds a dead worker's leased requests wait before another worker requeues them
 DISTRIBUTED_LEASE_TTL = float(_env("DISTRIBUTED_LEASE_TTL", 30))
+# seconds a CRAWL_RUN's Redis keys stay once its last worker closed (0: kept for good)
+DISTRIBUTED_RUN_TTL = int(_env("DISTRIBUTED_RUN_TTL", 7 * 24 * 3600))
 
 LOG_LEVEL = _env("LOG_LEVEL", "INFO")
 # Scrapy's "Versions:" start-up line, without the packages whose version is looked up in the

@@ -70,8 +70,13 @@ def test_split_sizes_and_disjoint_templates() -> None:
     assert len(tune) + len(score) >= 200
     assert len(score) >= 100
     assert len(score) * PAGES_PER_TEMPLATE >= 1000
-    assert not {t.id for t in tune} & {t.id for t in score}
-    assert not {tuple(t.choice.items()) for t in tune} & {tuple(t.choice.items()) for t in score}
+    fresh = templates("fresh")
+    assert len(fresh) * PAGES_PER_TEMPLATE >= 1000
+    ids = [{t.id for t in split} for split in (tune, score, fresh)]
+    assert len(ids[0] | ids[1] | ids[2]) == sum(map(len, ids))
+    choices = [{tuple(t.choice.items()) for t in split} for split in (tune, score, fresh)]
+    assert not choices[0] & choices[1]
+    assert not choices[0] & choices[2]
     for t in tune:  # the reserved variants never reach the tune split
         assert not [a for a, v in t.choice.items() if v in RESERVED.get(a, ())], t.id
     used = Counter(f"{a}:{v}" for t in score for a, v in t.choice.items())
@@ -246,9 +251,10 @@ def test_source_label_glossed_as_in_the_seeds() -> None:
 def test_dump_refuses_score_and_writes_tune(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert dump_main(["--split", "score", "--dump", str(tmp_path / "s")]) == 2
-    assert "refusing" in capsys.readouterr().err
-    assert not (tmp_path / "s").exists()
+    for split in ("score", "fresh"):
+        assert dump_main(["--split", split, "--dump", str(tmp_path / split)]) == 2
+        assert "refusing" in capsys.readouterr().err
+        assert not (tmp_path / split).exists()
     assert dump_main(["--split", "tune", "--dump", str(tmp_path / "t"), "--n", "3"]) == 0
     written = sorted(p.name for p in (tmp_path / "t").iterdir())
     assert written == sorted(

@@ -4,6 +4,9 @@ One ``scrapy refresh <id>`` process per due site, its output in
 ``<DATA_DIR>/logs/<id>/<time>.log``. A per-site lock file (``<DATA_DIR>/locks/<id>.lock``,
 ``flock``) is held by the crawl process itself, so a site never runs twice at once, and the
 kernel releases the lock when that process dies, even by SIGKILL: nothing stays locked.
+At most ``SCHEDULE_MAX_RUNNING`` crawls run at once (default: one per core); due sites beyond
+that wait for a free slot, in profile order, so 6,000 portals on one cron line do not start
+6,000 processes.
 """
 
 from __future__ import annotations
@@ -94,23 +97,35 @@ class Command(ScrapyCommand):
         print(f"started {profile.id} (pid {process.pid}), log {log}", file=sys.stderr)
         return process
 
-    def tick(self, running: dict[str, subprocess.Popen[bytes]]) -> None:
+    def tick(self, running: dict[str, subprocess.Popen[bytes]], done: set[str]) -> int:
+        """Reap finished crawls, then start due sites (not in ``done``) while a slot is free.
+        Returns how many due sites wait for a slot."""
         now = datetime.now(UTC)
-        starts = self.last_starts()
         for site, process in list(running.items()):
-            if process.poll() is not None:
-                print(f"finished {site}: exit {process.returncode}", file=sys.stderr)
+            code = process.poll()
+            if code is not None:
+                print(f"finished {site}: exit {code}", file=sys.stderr)
+                # a crawl killed by a signal (negative code) did not finish: the worst
+                self.exitcode = max(self.exitcode, FAILED if code < 0 else code)
                 del running[site]
+        starts = self.last_starts()
+        waiting = 0
         for profile in self.profiles.values():
-            if not profile.schedule or profile.id in running:
+            if not profile.schedule or profile.id in running or profile.id in done:
                 continue
             if not is_due(profile.schedule, starts.get(profile.id), now):
+                continue
+            if len(running) >= self.max_running:
+                waiting += 1
                 continue
             fd = try_lock(data_dir(self.settings) / "locks" / f"{profile.id}.lock")
             if fd is None:
                 print(f"skipped {profile.id}: a crawl of it is running", file=sys.stderr)
+                done.add(profile.id)
                 continue
             running[profile.id] = self.launch(profile, fd)
+            done.add(profile.id)
+        return waiting
 
     @exit_status
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
@@ -126,14 +141,20 @@ class Command(ScrapyCommand):
         from crawler.db.session import open_database
 
         self.factory = open_database(database_url(self.settings))
+        self.max_running = self.settings.getint("SCHEDULE_MAX_RUNNING") or os.cpu_count() or 1
         running: dict[str, subprocess.Popen[bytes]] = {}
+        # --once: each due site once (started or skipped), then wait for the last to finish
+        done: set[str] = set()
+        announced = 0
         while True:
-            self.tick(running)
+            waiting = self.tick(running, done if opts.once else set())
+            if waiting and waiting != announced:
+                print(f"{waiting} due site(s) wait for a free slot "
+                      f"(SCHEDULE_MAX_RUNNING={self.max_running})", file=sys.stderr)  # fmt: skip
+            announced = waiting
             if opts.once:
-                for site, process in running.items():
-                    code = process.wait()
-                    print(f"finished {site}: exit {code}", file=sys.stderr)
-                    # a crawl killed by a signal (negative code) did not finish: the worst
-                    self.exitcode = max(self.exitcode, FAILED if code < 0 else code)
-                return
+                if not running:
+                    return
+                time.sleep(0.5)
+                continue
             time.sleep(opts.interval)

@@ -75,7 +75,9 @@ class WarcCaptureMiddleware:
     """Writes warcinfo, request and response records (revisit for a 304) with ``archive``.
 
     Settings: ``WARC_ENABLED``, ``WARC_DIR`` (default ``<DATA_DIR>/warc``), ``WARC_PREFIX``,
-    ``WARC_MAX_SIZE``, ``WARC_CDXJ`` (rebuild ``<DATA_DIR>/index.cdxj`` when the crawl closes).
+    ``WARC_MAX_SIZE``, ``WARC_CDXJ`` (``merge``: index the crawl's WARCs and merge them into
+    ``<DATA_DIR>/index.cdxj`` when it closes; ``parts``: only the per-WARC parts in
+    ``<DATA_DIR>/indexes/``; ``off``).
     Stats: ``warc/records``, ``warc/bytes``, ``warc/revisit``, ``warc/request_only``,
     ``warc/write_error``, ``warc/repair/records_lost``.
 
@@ -90,6 +92,7 @@ class WarcCaptureMiddleware:
         self.writer: WarcWriter | None = None
         self.seconds = 0.0  # building and writing records, for the stat warc/seconds
         self.index_path: str | None = None
+        self.merge_index = True
         self.stopping = False
 
     @classmethod
@@ -101,8 +104,10 @@ class WarcCaptureMiddleware:
             settings.get("WARC_PREFIX"),
             settings.getint("WARC_MAX_SIZE"),
         )
-        if settings.getbool("WARC_CDXJ"):
+        mode = str(settings.get("WARC_CDXJ", "merge")).lower()
+        if mode not in ("false", "0", "off", "none"):
             mw.index_path = str(data_dir(settings) / "index.cdxj")
+            mw.merge_index = mode != "parts"
         crawler.signals.connect(mw.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
         return mw
@@ -165,15 +170,21 @@ class WarcCaptureMiddleware:
         # a distributed worker killed meanwhile left its file open: whoever finds it repairs it
         self._repair()
         if self.index_path:
-            from archive.cdxj import merge_index, unindexed  # surt: only when indexing
+            from archive.cdxj import index_parts, merge_index, unindexed  # surt: when indexing
 
             try:
-                files = [*self.writer_files, *unindexed(self.directory, self.index_path)]
-                lines = merge_index(sorted(set(files)), self.index_path)
+                files = sorted({*self.writer_files, *unindexed(self.directory, self.index_path)})
+                if self.merge_index:
+                    lines = merge_index(files, self.index_path)
+                else:
+                    index_parts(files, self.index_path)
             except Exception as exc:  # the index can be rebuilt; the WARCs are what matter
                 logger.error("Could not update the CDXJ index %s: %r", self.index_path, exc)
             else:
-                logger.info("CDXJ index %s: %d captures", self.index_path, lines)
+                if self.merge_index:
+                    logger.info("CDXJ index %s: %d captures", self.index_path, lines)
+                else:
+                    logger.info("CDXJ parts of %d WARC files in indexes/", len(files))
 
     def _count(self, key: str, value: int = 1) -> None:
         if self.crawler.stats is not None:

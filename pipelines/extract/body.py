@@ -7,6 +7,7 @@ disclaimers, copyright/ICP footers.
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 from .chrome import LEGAL, end_kind, is_drop, is_editor
@@ -157,15 +158,23 @@ def extract_body(doc: Doc, title: str | None, selector: str | None = None) -> st
     if trusted(found):
         assert found is not None
         doc.around = found.around(doc)
-        return "\n".join(found.lines)
+        return "\n".join(_drop_subtitle(found.lines))
     peer = clean_lines(trafilatura_lines(doc), doc, title)
     summary = clean_lines(readability_lines(doc), doc, title)
     if sum(map(len, summary)) >= _COLLAPSED * sum(map(len, peer)) and summary:
         peer = summary
     if not peer and found is not None:
         doc.around = found.around(doc)
-        return "\n".join(found.lines)
-    return "\n".join(peer)
+        return "\n".join(_drop_subtitle(found.lines))
+    return "\n".join(_drop_subtitle(peer))
+
+
+def _drop_subtitle(lines: list[str]) -> list[str]:
+    """Without a first line that is a dash-led subtitle (``——记驻村第一书记王某``): printed
+    under the headline, or under the info line when that sits inside the headline element."""
+    if len(lines) > 1 and _SUBTITLE.match(plain(lines[0])):
+        return lines[1:]
+    return lines
 
 
 def trusted(found: Structure | None) -> bool:
@@ -174,4 +183,5 @@ def trusted(found: Structure | None) -> bool:
 
 
 _MIN_GOOD = 20
+_SUBTITLE = re.compile(r"^(?:——|--|—)\s*[^—\s-][^。！？!?；;]{1,38}$")
 _COLLAPSED = 0.2

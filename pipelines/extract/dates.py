@@ -8,14 +8,15 @@ import re
 from datetime import datetime, timedelta, timezone
 
 from .document import Doc, select_text
-from .labels import plain
+from .labels import DATE_LABELS, plain
 
 CST = timezone(timedelta(hours=8))
 DATE_RE = re.compile(
     r"(?<!\d)((?:19|20)\d{2})\s*(?:年|[-/.])\s*(\d{1,2})\s*(?:月|[-/.])\s*(\d{1,2})(?!\d)\s*日?"
     r"(?:\s*T?\s*(\d{1,2})\s*[:：时]\s*(\d{1,2})(?!\d)(?:\s*[:：分]\s*(\d{1,2})(?!\d))?)?"
 )
-_LABELLED = re.compile(r"(?:发布时间|发布日期|发表时间|发稿时间|日期|时间)\s*[:：]?\s*")
+# an update time is not the publication time: it is read as a bare date only
+_LABELLED = re.compile(rf"(?:{DATE_LABELS.replace('更新时间|', '')})\s*[:：]?\s*")
 _ISO_OFFSET = re.compile(
     r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})$"
 )
@@ -35,6 +36,9 @@ _META_KEYS = (
     "dc.date",
     "date",
 )
+# Founder (方正) e-paper pages carry their issue date in a trailing comment:
+# <!--mpproperty <founder-date>2022-02-12</founder-date> ... -->
+_FOUNDER_DATE = re.compile(r"<founder-date>\s*([^<]{8,30}?)\s*</founder-date>", re.IGNORECASE)
 _URL_PATTERNS = (
     re.compile(r"[/_]t((?:19|20)\d{2})(\d{2})(\d{2})_"),
     re.compile(r"/((?:19|20)\d{2})-(\d{1,2})/(\d{1,2})/"),
@@ -110,7 +114,8 @@ def extract_published(doc: Doc, selector: str | None = None) -> str | None:
     1. the profile's ``published`` selector;
     2. the info line near the title (发布时间/发布日期/日期/时间 labels, then bare dates such as
        ``2020年02月25日08:43:34`` or ``2020-02-25 08:43``);
-    3. meta tags (PubDate, publishdate, article:published_time, og:release_date...);
+    3. meta tags (PubDate, publishdate, article:published_time, og:release_date...), then the
+       ``<founder-date>`` of a Founder e-paper's trailing ``mpproperty`` comment;
     4. the URL (t20201111_, /2020/0323/, /system/2020/02/25/, /art/2020/2/25/, content/2020-02/25/);
     5. htmldate (original_date=True, no extensive search).
 
@@ -119,6 +124,8 @@ def extract_published(doc: Doc, selector: str | None = None) -> str | None:
     found = [parse_date(select_text(doc, selector))] if selector else []
     found.append(from_lines(doc.info))
     found.extend(parse_date(doc.meta.get(key)) for key in _META_KEYS)
+    if founder := _FOUNDER_DATE.search(doc.html[-16384:]):
+        found.append(parse_date(founder.group(1)))
     found.append(from_url(doc.url))
     dates = [d for d in found if d]
     if not dates:

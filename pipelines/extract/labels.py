@@ -17,19 +17,41 @@ from pipelines.normalize.script import to_simplified
 _NEEDS_WORK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
+# two-character labels spaced out to a column's width (来　源：, 编 辑：): read joined
+_LABEL_PAIRS = (
+    "来源 作者 记者 编辑 责编 日期 时间 审核 校对 初审 复审 终审 摄影 撰稿 采写 稿源 出处"
+)
+# (any two characters spaced out before a colon are a label too: 审　稿：, 统 筹：)
+_SPACED_LABEL = re.compile(
+    r"(?<![\u4e00-\u9fff])(?:"
+    + "|".join(f"{p[0]}[ \u3000\xa0]{{1,3}}{p[1]}" for p in _LABEL_PAIRS.split())
+    + r"|[\u4e00-\u9fff][ \u3000\xa0]{1,3}[\u4e00-\u9fff](?=\s*[:：])"
+    + r")(?![\u4e00-\u9fff])"
+)
+
+
 @lru_cache(maxsize=65536)
 def plain(line: str) -> str:
-    """``line`` without pinyin glosses, in simplified script (char for char otherwise)."""
+    """``line`` without pinyin glosses, in simplified script, spaced-out labels joined
+    (``来　源：`` -> ``来源：``); char for char otherwise."""
     if not _NEEDS_WORK.search(line):
         return line
-    return to_simplified(remove_glosses(line))
+    text = to_simplified(remove_glosses(line))
+    if " " in text or "\u3000" in text or "\xa0" in text:
+        text = _SPACED_LABEL.sub(lambda m: m.group(0)[0] + m.group(0)[-1], text)
+    return text
 
+
+# characters that separate the items of an info line: 来源：新华社 │ 作者：张三
+ITEM_SEPARATORS = "|｜丨│┃∣¦•●◆◇■□▪"
 
 # the labels of info-line fields, longest first within each group (simplified script only)
-DATE_LABELS = r"发布时间|发布日期|发表时间|发稿时间|更新时间|时间|日期"
+DATE_LABELS = (
+    r"发布时间|发布日期|发表时间|发表日期|发稿时间|发稿日期|更新时间|录入时间|上传时间|时间|日期"
+)
 SOURCE_LABELS = r"信息来源|文章来源|新闻来源|稿件来源|资讯来源|稿源|来源于?|出处"
 AUTHOR_LABELS = (
-    r"作者|撰稿人?|执笔人?|(?:本报|本台|本网|特约|见习|首席)?记者|通讯员|实习生|摄影|摄像"
+    r"作者|撰稿人?|执笔人?|采写|撰文|(?:本报|本台|本网|特约|见习|首席)?记者|通讯员|实习生|摄影|摄像"
 )
 EDITOR_LABELS = r"责任编辑|值班编辑|网络编辑|编辑|责编|主编"
 # review roles close an editor's name even without a colon: 编辑：张三 初审 李四

@@ -13,6 +13,7 @@ from .labels import (
     AUTHOR_LABELS,
     EDITOR_LABELS,
     EDITOR_LINE,
+    ITEM_SEPARATORS,
     REVIEW_LABELS,
     SOURCE_LABELS,
     plain,
@@ -34,7 +35,10 @@ _EDITOR_LABEL = re.compile(
 # a value ends at the next label, a review role, a date, counters, a bracket or a separator
 _STOP = re.compile(
     rf"(?:{ANY_LABEL})\s*[:：]|(?:{REVIEW_LABELS})\s+(?=\S)"
-    r"|浏览|点击数|阅读数|阅读量|字号|【|\[|[)）】\]|｜]|\s[/|](?:\s|$)"
+    r"|浏览|点击数|阅读数|阅读量|字号|【|\[|[)）】\]]|\s[/|](?:\s|$)"
+    rf"|[{ITEM_SEPARATORS}]"
+    # a field the label lists do not know: a short word and a colon after a space (统筹：…)
+    r"|\s[\u4e00-\u9fff]{2,4}\s*[:：]"
     r"|(?<!\d)(?:19|20)\d{2}\s*[年\-/.]"
     # a keyword or summary box after the credits: 关键字：…
     r"|(?:关键字|关键词|标签|摘要|tags?)\s*[:：]",
@@ -43,15 +47,16 @@ _STOP = re.compile(
 # page chrome printed after a value on the same line (网友评论 (0), 发表评论, 手机看…, 打印)
 _VALUE_CHROME = re.compile(rf"{COMMENT.pattern}|{SHARE.pattern}|手机(?:看|版|访问|阅读)|打印|关闭")
 _WORD = re.compile(r"\w")
+_QUOTES = frozenset("“\"「『‘'")
 # 来源 values end where a colon-less byline starts: "来源: 枣庄日报 记者 林峰"
 _SOURCE_STOP = re.compile(r"\s(?=(?:本报|特约)?(?:记者|通讯员|作者)\s|文\s*/|图\s*/)")
 _ROLE_WORDS = re.compile(
     r"本报记者|本台记者|本网记者|特约记者|见习记者|首席记者|记者|本报通讯员|通讯员|实习生|评论员|"
-    r"摄影|摄像|文/图|文图|撰稿|作者|/摄|摄$|^文$|^图$|^发$|^报道$"
+    r"摄影|摄像|文/图|文图|撰稿|采写|撰文|作者|/摄|摄$|^文$|^图$|^发$|^报道$"
 )
 _NAME_SPLIT = re.compile(r"[\s、,，;；/]+")
 _BYLINE_ROLE = re.compile(
-    r"(?:记者|通讯员|实习生)\s*[:：]?\s*|(?:作者|摄影|撰稿)\s*[:：]\s*"
+    r"(?:记者|通讯员|实习生)\s*[:：]?\s*|(?:作者|摄影|撰稿|采写|撰文)\s*[:：]\s*"
     r"|(?:文\s*/\s*图|文|图|摄影)\s*/\s*|文\s*/\s*图\s+"
 )
 _NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
@@ -82,6 +87,8 @@ def _values(line: str, label: re.Pattern[str]) -> Iterator[str]:
     """The value after each match of ``label`` in ``line`` (plain), cut at the next field."""
     line = plain(line)
     for match in label.finditer(line):
+        if line[max(0, match.start() - 1) : match.start()] in _QUOTES:
+            continue  # a quoted label is cited, not a field: 凡注明“来源：本网”的作品
         # a value printed in brackets: 来源：[ 人民网 ]
         rest = _BRACKETED.sub(r"\1", line[match.end() :])
         stop = _STOP.search(rest)
@@ -119,7 +126,10 @@ def _find(lines: list[str], label: re.Pattern[str]) -> str | None:
 
 
 def _short_lines(doc: Doc) -> list[str]:
-    return [line for line in doc.spaced if len(line) <= _INFO_WIDE]
+    # measured plain: pinyin glosses make a credit line twice as long as it reads
+    return [
+        line for line in doc.spaced if len(line) <= _INFO_WIDE or len(plain(line)) <= _INFO_WIDE
+    ]
 
 
 def clean_names(value: str | None) -> str | None:

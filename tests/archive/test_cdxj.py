@@ -90,3 +90,26 @@ def test_merge_index_merges_each_crawls_part_into_one_sorted_index(tmp_path):
         tmp_path / "indexes" / f"{f.name}.cdxj" for files in [first, *seconds] for f in files
     )
     assert merge_index([], index) == 11  # nothing new: the same index again
+
+
+def test_merge_index_rebuilds_a_lost_index_from_every_part_a_few_files_at_a_time(
+    tmp_path, monkeypatch
+):
+    import archive.cdxj
+
+    index = tmp_path / "index.cdxj"
+    crawls = [
+        _crawl(tmp_path / "warc", f"c{n}", [f"http://c{n}.test/{i}" for i in range(2)])
+        for n in range(7)
+    ]
+    for files in crawls:
+        merge_index(files, index)
+    expected = index.read_text().splitlines()
+    assert len(expected) == 14
+    assert merge_index(crawls[0], index) == 14  # a part merged again adds no line twice
+    index.unlink()
+    monkeypatch.setattr(archive.cdxj, "MERGE_FAN_IN", 3)  # 7 parts: rounds of 3, 3, 1
+    assert merge_index([], index) == 14
+    assert index.read_text().splitlines() == expected
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index.cdxj", "index.cdxj.lock",
+                                                          "indexes", "warc"]  # fmt: skip

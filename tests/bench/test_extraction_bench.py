@@ -133,7 +133,7 @@ def test_the_uncorrected_corpus_comes_first_and_untuned_sets_are_enforced():
     keys = [s.key for s in extraction.SETS]
     assert keys.index("corpus") < keys.index("corpus-corrected")
     enforced = {s.key for s in extraction.SETS if not s.tuned and not s.subset}
-    assert enforced == {"heldout", "fuzz-score"}
+    assert enforced == {"heldout", "fuzz-score", "fuzz-fresh"}
     splits = {s.key for s in extraction.SETS if s.subset}
     assert splits == {"heldout-simplified", "heldout-traditional", "heldout-finance"}
 

@@ -4,6 +4,7 @@ nothing stored lost."""
 from __future__ import annotations
 
 import gzip
+import itertools
 import os
 import re
 import signal
@@ -12,7 +13,7 @@ import sys
 from datetime import UTC, datetime
 
 from crawler.commands.schedule import is_due, try_lock
-from tests.helpers import ROOT, SCRAPY, count_articles, readline, running_simulator, wait_for
+from tests.helpers import FAST, ROOT, SCRAPY, count_articles, readline, running_simulator, wait_for
 
 
 def test_is_due_follows_the_cron_expression():
@@ -83,3 +84,30 @@ def test_killed_scheduled_crawl_restarts_unlocked_and_keeps_what_was_stored(tmp_
                 pass
     logs = list((data / "logs" / portal.id).glob("*.log"))
     assert len(logs) == 2
+
+
+def test_schedule_runs_at_most_schedule_max_running_crawls_at_once(tmp_path):
+    import sqlite3
+
+    with running_simulator(articles_per_portal=4) as sim:
+        sites = tmp_path / "sites"
+        sites.mkdir()
+        sim.write_profiles(sites)
+        keep = {p.id for p in sim.portals[:3]}
+        for path in sites.glob("*.yaml"):
+            if path.stem not in keep:
+                path.unlink()
+        data = tmp_path / "data"
+        env = {**os.environ, "DATA_DIR": str(data), "SITES_DIR": str(sites)}
+        done = subprocess.run(
+            [*SCRAPY, "schedule", "--once", *FAST, "-s", "SCHEDULE_MAX_RUNNING=1"],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False,
+        )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "2 due site(s) wait for a free slot (SCHEDULE_MAX_RUNNING=1)" in done.stderr
+    assert sorted(re.findall(r"finished (\w+): exit 0", done.stderr)) == sorted(keep)
+    with sqlite3.connect(data / "articles.db") as db:
+        runs = sorted(db.execute("SELECT started, finished, site FROM crawl_runs"))
+    assert sorted(site for *_, site in runs) == sorted(keep)
+    for (_, finished, _), (started, _, _) in itertools.pairwise(runs):
+        assert finished <= started, f"two crawls ran at once: {runs}"

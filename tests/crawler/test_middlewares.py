@@ -4,6 +4,8 @@ outcomes, and the refresh's conditional GET."""
 
 from __future__ import annotations
 
+import asyncio
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,11 @@ from archive.reader import iter_captures
 from crawler.db.repository import record_capture
 from crawler.db.session import open_database
 from crawler.middlewares.outcome import FetchOutcomeMiddleware
-from crawler.middlewares.refresh import ConditionalGetMiddleware
+from crawler.middlewares.refresh import (
+    ConditionalGetMiddleware,
+    KnownArticlesMiddleware,
+    revisit_due,
+)
 from crawler.middlewares.warc import WarcCaptureMiddleware
 
 URL = "http://county.test/news/2020/1.html"
@@ -50,6 +56,19 @@ def test_warc_capture_writes_the_exchange_and_points_the_request_at_it(warc_mw, 
     index = (tmp_path / "index.cdxj").read_text()
     assert index.count("\n") == 1
     assert "county.test" in index
+
+
+def test_warc_capture_with_cdxj_parts_indexes_each_warc_but_merges_nothing(make_crawler, tmp_path):
+    crawler = make_crawler(WARC_CDXJ="parts")
+    mw = WarcCaptureMiddleware.from_crawler(crawler)
+    mw.spider_opened()
+    mw.process_response(Request(URL), response())
+    mw.spider_closed()
+    assert not (tmp_path / "index.cdxj").exists()
+    (warc,) = (tmp_path / "warc").glob("*.warc.gz")
+    (part,) = (tmp_path / "indexes").iterdir()
+    assert part.name == f"{warc.name}.cdxj"
+    assert part.read_text().count("county.test") == 1
 
 
 def test_warc_capture_archives_a_refresh_304_as_a_revisit(warc_mw, tmp_path):
@@ -118,3 +137,51 @@ def test_conditional_get_only_for_known_articles_in_a_refresh(make_crawler, tmp_
     again = Request(URL, meta={"kind": "article"})
     mw.process_request(again)
     assert b"If-None-Match" not in again.headers  # a plain crawl fetches unconditionally
+
+
+def test_revisit_due_keeps_articles_downloaded_within_the_window():
+    now = datetime(2026, 3, 1, tzinfo=UTC)
+    known = {
+        "http://county.test/a.html": {"fetched": "2026-02-27T10:00:00+08:00"},  # 2 days
+        "http://county.test/b.html": {"fetched": "2025-12-01T00:00:00Z"},  # 90 days
+        "http://county.test/c.html": {"fetched": None},  # unreadable: asked again
+    }
+    assert revisit_due(known, 30, now) == ["http://county.test/a.html", "http://county.test/c.html"]
+    assert revisit_due(known, 0, now) == sorted(known)
+
+
+def test_a_refresh_revisits_only_recent_known_articles(make_crawler, tmp_path):
+    recent = datetime.now(UTC).isoformat(timespec="seconds")
+    factory = open_database(f"sqlite:///{tmp_path / 'articles.db'}")
+    with factory() as session:
+        for name, fetched in (("new", recent), ("old", "2020-01-01T00:00:00+08:00")):
+            record_capture(session, {
+                "url": f"http://county.test/{name}.html", "site": "county", "status": 200,
+                "etag": None, "last_modified": None, "fetched": fetched, "warc_file": None,
+                "warc_offset": None, "warc_length": None, "article_id": name,
+            })  # fmt: skip
+        session.commit()
+    factory.kw["bind"].dispose()
+
+    async def start():
+        yield Request("http://county.test/index.html", meta={"kind": "list"})
+
+    async def started(mw):
+        return [request.url async for request in mw.process_start(start())]
+
+    crawler = make_crawler(REFRESH_REVISIT_DAYS=30)
+    crawler.spider.run_kind = "refresh"  # type: ignore[attr-defined]
+    # the portal spider's article request, the only spider method the middleware calls
+    crawler.spider.article_request = lambda url: Request(url, meta={"kind": "article"})  # type: ignore[attr-defined]
+    mw = KnownArticlesMiddleware.from_crawler(crawler)
+    urls = asyncio.run(started(mw))
+    assert urls == ["http://county.test/index.html", "http://county.test/new.html"]
+    assert crawler.stats.get_value("refresh/revisit_skipped") == 1
+
+    # same database, its own run markers (one crawl of a site per process and DATA_DIR)
+    everything = make_crawler(REFRESH_REVISIT_DAYS=0, DATA_DIR=str(tmp_path / "again"))
+    everything.spider.run_kind = "refresh"  # type: ignore[attr-defined]
+    everything.spider.article_request = crawler.spider.article_request  # type: ignore[attr-defined]
+    mw = KnownArticlesMiddleware.from_crawler(everything)
+    urls = asyncio.run(started(mw))
+    assert urls[1:] == ["http://county.test/new.html", "http://county.test/old.html"]

@@ -69,7 +69,10 @@ def test_two_workers_share_the_crawl_and_fetch_each_article_once(tmp_path):
         out = tmp_path / "x.jsonl"
         scrapy("export", "-o", str(out), env={k: env[k] for k in ("DATA_DIR", "SITES_DIR")})
     try:
-        assert client.exists(f"countynews:{portal.id}:{run}:dupefilter")
+        dupefilter = f"countynews:{portal.id}:{run}:dupefilter"
+        assert client.exists(dupefilter)
+        # the last worker to close sets the run's keys to expire (DISTRIBUTED_RUN_TTL, 7 days)
+        assert 6 * 24 * 3600 < client.ttl(dupefilter) <= 7 * 24 * 3600
         assert all(fetched[t["url"]] == 1 for t in truth), "an article was fetched twice"
         assert len(out.read_text("utf-8").splitlines()) == len(truth)
         scraped = [int(m.group(1)) if (m := SCRAPED.search(log)) else 0 for log in logs]

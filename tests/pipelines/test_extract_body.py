@@ -64,3 +64,17 @@ def test_layout_table_page_reads_article_not_layout():
     text = extract_body(_doc(html), None)
     assert BODY[0] in text
     assert "频道3" not in text
+
+
+def test_subtitle_under_an_info_line_inside_the_headline_is_not_text():
+    html = (
+        "<html><body><h1>标题标题标题<br><font size='2'>发布日期：2020-03-23　来源：县融媒体中心"
+        "</font></h1><h3>——某县开展森林防火专项检查纪实</h3>"
+        "<div class='content'>" + "".join(f"<p>{p}</p>" for p in BODY) + "</div></body></html>"
+    )
+    assert extract_body(_doc(html), "标题标题标题") == "\n".join(BODY)
+
+
+def test_permalink_line_is_chrome():
+    lines = [*BODY, "本文链接：http://www.x.test/news/2020-03/23/content_1.html"]
+    assert clean_lines(lines, _doc(), None) == BODY

@@ -203,6 +203,18 @@ def test_url_dates(url, date):
     assert from_url(url) == date
 
 
+def test_founder_epaper_date_comment():
+    # Founder e-paper pages: no date near the headline, the issue date in a trailing comment
+    html = (
+        "<html><body><h1>拿起跨界指挥棒</h1><p>正文正文正文。</p></body></html>\n"
+        "<!--mpproperty <founder-date>\n2022-02-12\n</founder-date>\n<founder-author>\n"
+        "</founder-author>-->"
+    )
+    doc = parse(html, "http://x.test/content_547409.htm")
+    doc.info = find_info(doc, extract_title(doc))
+    assert extract_published(doc) == "2022-02-12"
+
+
 def test_no_date_is_none_never_crawl_date():
     doc = page("<h1>标题标题标题</h1><p>没有日期的正文，内容足够长。</p>")
     assert extract_published(doc) is None
@@ -227,6 +239,9 @@ def test_parse_date(text, iso):
     [
         ("<div>来源：[ 人民网 ]\ue5c2</div><p>（ 责任编辑：魏喆 ）</p>", "人民网", "魏喆"),
         ("<div>来源于：东区办事处</div><p>责任编辑：龙慧</p>", "东区办事处", "龙慧"),
+        # spaced-out labels; a label quoted in a rights notice is no field
+        ("<div>来　源：县融媒体中心</div><p>编 辑：王芳</p>", "县融媒体中心", "王芳"),
+        ("<p>凡本网注明“来源：某县新闻网”的作品，转载请注明出处。</p>", None, None),
         # both names are editors (责编 = 责任编辑)
         ("<p>编辑|禤志杰</p><p>责编|陈梦莹</p>", None, "禤志杰 陈梦莹"),
         ("<p>医技药剂党支部供稿 摄影/张艳 编辑/苏芳</p>", None, "苏芳"),
@@ -310,3 +325,42 @@ def test_headline_above_the_date_line_when_the_page_has_no_title():
         extract_title(parse("<html><body><p>正文，没有日期。</p></body></html>", "http://e.test/"))
         is None
     )
+
+
+def test_second_round_label_spellings():
+    doc = page(
+        "<h1>标题标题标题标题</h1><div>录入时间：2021-03-04 09:10　稿件来源：县融媒体中心"
+        "　采写：林峰</div><p>正文正文正文正文。</p>"
+    )
+    assert extract_published(doc) == "2021-03-04T09:10:00+08:00"
+    assert extract_source(doc) == "县融媒体中心"
+    assert extract_author(doc) == "林峰"
+
+
+@pytest.mark.parametrize("sep", ["│", "┃", "●", "◆", "丨"])
+def test_values_end_at_bar_and_bullet_separators(sep):
+    doc = page(
+        f"<h1>标题标题标题标题</h1><div>来源：县融媒体中心 {sep} 作者：林峰 {sep} "
+        f"编辑：王芳 {sep} 2021-03-04</div><p>正文正文正文正文。</p>"
+    )
+    assert (extract_source(doc), extract_author(doc), extract_editor(doc)) == (
+        "县融媒体中心",
+        "林峰",
+        "王芳",
+    )
+
+
+def test_editor_ends_at_a_credit_the_label_lists_do_not_know():
+    for line in (
+        "编辑：郑凯　统筹：赵磊",
+        "编辑：郑凯　审　稿：赵磊",
+        "编辑：郑凯　责任校对：赵磊",
+    ):
+        doc = page(f"<h1>标题标题标题标题</h1><p>正文正文正文正文。</p><p>{line}</p>")
+        assert extract_editor(doc) == "郑凯", line
+
+
+def test_glossed_credit_line_is_measured_plain():
+    line = "編(biān)輯(jí)：田甜　初審(shěn)：高翔　複審(shěn)：金斌　終審(shěn)：高翔　審(shěn)稿(gǎo)：高翔"
+    doc = page(f"<h1>標題標題標題標題</h1><p>正文正文正文正文。</p><div>{line}</div>")
+    assert extract_editor(doc) == "田甜"

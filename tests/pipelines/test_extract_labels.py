@@ -15,6 +15,11 @@ from pipelines.extract.labels import plain
         ("責任編輯：鄭凱", "责任编辑：郑凯"),
         ("发布时间：2020-02-25", "发布时间：2020-02-25"),
         ("(记者 崔累果)", "(记者 崔累果)"),  # a parenthesis that is not a gloss stays
+        # two-character labels spaced out to a column's width are read joined
+        ("来　源：新华社　作 者：张伟", "来源：新华社　作者：张伟"),
+        ("2021年02月18日 编 辑：\xa0徐丽", "2021年02月18日 编辑：\xa0徐丽"),
+        ("來 源：棗莊日報", "来源：枣庄日报"),
+        ("今天 来 了很多人", "今天 来 了很多人"),  # not a label pair: unchanged
     ],
 )
 def test_plain_removes_glosses_then_converts(served, read):
@@ -31,6 +36,11 @@ def test_plain_removes_glosses_then_converts(served, read):
         ("版權所有 某縣融媒體中心 浙ICP備12345678號", "hard"),
         ("相关新闻显示，今年粮食产量稳定增长。", None),
         ("评论员文章：抓好春耕生产", None),
+        ("跟帖 0人参与 请登录后跟帖", "hard"),
+        (
+            "【版权声明】凡本网注明“来源：某县新闻网”的所有作品，版权均属某县新闻网所有，转载请注明出处。",
+            "hard",
+        ),
     ],
 )
 def test_end_markers_in_either_script(line, kind):
@@ -45,10 +55,16 @@ def test_end_markers_in_either_script(line, kind):
         "當前位置：首頁 > 新聞中心",
         "摘要：会议部署春耕工作",
         "关键词：春耕",
+        "【核心提示】会议部署春耕工作…",  # a bracketed lead box needs no colon
+        "【內容提要】會議部署春耕工作…",
     ],
 )
 def test_drop_lines_in_either_script(line):
     assert is_drop(plain(line))
+
+
+def test_summary_word_in_running_text_is_kept():
+    assert not is_drop("核心提示大家注意防疫。")
 
 
 @pytest.mark.parametrize(

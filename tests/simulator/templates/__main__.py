@@ -1,8 +1,8 @@
 """``python -m tests.simulator.templates --split tune --dump DIR [--n N]``: write fuzzed pages.
 
 Each page becomes ``DIR/<template>-<page>.html`` (the bytes as served), ``.json`` (url,
-headers and truth) and, for reading, ``.txt`` (the truth body). The score split is refused
-without ``--i-am-scoring``: extraction work never looks at score pages.
+headers and truth) and, for reading, ``.txt`` (the truth body). The score and fresh splits
+are refused without ``--i-am-scoring``: extraction work never looks at their pages.
 """
 
 from __future__ import annotations
@@ -25,8 +25,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=None, help="number of pages (default: all)")
     parser.add_argument("--i-am-scoring", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.split == "score" and not args.i_am_scoring:
-        print("refusing to dump the score split: tune on --split tune only", file=sys.stderr)
+    if args.split != "tune" and not args.i_am_scoring:
+        print(
+            f"refusing to dump the {args.split} split: tune on --split tune only",
+            file=sys.stderr,
+        )
         return 2
     args.dump.mkdir(parents=True, exist_ok=True)
     count = 0

@@ -12,7 +12,7 @@ import re
 from html import escape
 from typing import TYPE_CHECKING
 
-from tests.simulator.templates import chrome
+from tests.simulator.templates import chrome, variety
 
 if TYPE_CHECKING:
     from tests.simulator.templates.context import Ctx
@@ -61,6 +61,9 @@ def _para(ctx: Ctx, text: str) -> str:
         )
         return f'<p class="MsoNormal"{css}><span lang="EN-US">{ind}</span>{spans}<o:p></o:p></p>\n'
     value = ctx.body_text(text)
+    if ctx.c("wrapper") == "section" and kind in ("div_p", "p_styled"):
+        ctx.mark("wrapper:section", "<section", chrome=False)
+        return variety.section_para(ctx, f"{ind}{value}")
     if kind == "div_p":
         return f"<p{css}>{ind}{value}</p>\n"
     if kind == "p_styled":
@@ -86,8 +89,11 @@ def _line(ctx: Ctx, html: str) -> str:
 
 def _image(ctx: Ctx, image: Image) -> str:
     cap_kind = ctx.c("captions")
-    ctx.mark(f"captions:{cap_kind}", image.caption)
-    cap = escape(image.caption)
+    caption = variety.caption(ctx, image.caption)
+    ctx.mark(f"captions:{cap_kind}", caption)
+    if caption != image.caption:
+        ctx.mark(f"caption_words:{ctx.c('caption_words')}", caption)
+    cap = escape(caption)
     img = f'<img src="{image.src}" border="0" alt="">'
     head = ""
     if image.heading:
@@ -129,6 +135,7 @@ def blocks(ctx: Ctx, top: str | None, inside: list[str]) -> list[Block]:
     if ctx.c("fontsize") == "above":
         out.append(("raw", f'<div class="fs">{chrome.fontsize(ctx)}</div>\n'))
     out.append(("raw", chrome.video(ctx)))
+    out.append(("raw", variety.extra_top(ctx)))
     out.append(("raw", chrome.hidden(ctx)))
     if top:
         out.append(("line", top))
@@ -151,6 +158,7 @@ def blocks(ctx: Ctx, top: str | None, inside: list[str]) -> list[Block]:
         out.append(("raw", chrome.share(ctx)))
     if ctx.c("related_place") == "in_content":
         out.append(("raw", chrome.related(ctx)))
+    out.append(("raw", variety.extra_end(ctx)))
     out.append(("raw", chrome.disclaimer(ctx)))
     return [b for b in out if b[1]]
 

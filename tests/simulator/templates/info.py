@@ -10,6 +10,8 @@ from datetime import datetime
 from html import escape
 from typing import TYPE_CHECKING
 
+from tests.simulator.templates import variety
+
 if TYPE_CHECKING:
     from tests.simulator.templates.context import Ctx
 
@@ -62,6 +64,7 @@ def format_date(name: str, when: datetime) -> str:
 def _labelled(ctx: Ctx, component: str, label: str, value_html: str) -> str:
     """``label`` + separator + value in the template's label markup."""
     sep = _LABEL_SEP[ctx.c("label_sep")]
+    label = variety.label(ctx, component.split(":")[0], label)
     ctx.mark(component, label + sep.replace("\xa0", ""), chrome=False)
     head = ctx.text(label + sep, gloss=True)
     markup = ctx.c("label_markup")
@@ -131,6 +134,9 @@ def editor_html(ctx: Ctx) -> str:
     extra = ctx.c("editor_extra")
     for role, (_, name) in zip(_CHECKERS.get(extra, []), ctx.draft.checkers * 2, strict=False):
         parts.append(_labelled(ctx, f"editor_extra:{extra}", role, ctx.text(name, True)))
+    if parts and (credit := variety.checker(ctx)):
+        role, name = credit
+        parts.append(_labelled(ctx, f"checker_alt:{role}", role, ctx.text(name, True)))
     return "　".join(parts)
 
 
@@ -174,11 +180,16 @@ def join_items(ctx: Ctx, items: list[str]) -> str:
         ctx.mark(f"info_markup:{markup}", html.split(">")[0] + ">", chrome=False)
         return html
     sep = ctx.c("item_sep")
-    if len(items) > 1:
-        ctx.mark(f"item_sep:{sep}", _ITEM_SEP[sep] if sep != "spans" else "<span>", chrome=False)
     if sep == "spans":
+        if len(items) > 1:
+            ctx.mark("item_sep:spans", "<span>", chrome=False)
         return "".join(f"<span>{item}</span>" for item in items)
-    return _ITEM_SEP[sep].join(items)
+    if len(items) < 2:
+        return "".join(items)
+    printed = variety.item_sep(ctx, _ITEM_SEP[sep])
+    if printed == _ITEM_SEP[sep]:
+        ctx.mark(f"item_sep:{sep}", printed, chrome=False)
+    return printed.join(items)
 
 
 def end_lines(ctx: Ctx) -> tuple[str | None, list[str], list[str]]:

@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.simulator.templates import chrome
+from tests.simulator.templates import chrome, variety
 from tests.simulator.templates.content import CLAUSE_RE, blocks, container
 from tests.simulator.templates.context import Ctx
 from tests.simulator.templates.info import DATE_FORMATS, end_lines, info_items, join_items
@@ -55,6 +55,7 @@ def _after(ctx: Ctx, outside: list[str]) -> str:
         out += chrome.share(ctx) + "\n"
     if ctx.c("qr_place") == "after":
         out += chrome.qr(ctx)
+    out += variety.extra_after(ctx)
     out += chrome.prevnext(ctx)
     if ctx.c("related_place") == "after":
         out += chrome.related(ctx)
@@ -89,7 +90,9 @@ def render(tpl: Template, index: int) -> FuzzPage:
     parts = Parts(
         top=chrome.topbar(ctx) + chrome.nav(ctx),
         crumbs=chrome.crumbs(ctx),
-        headline=headline(ctx, join_items(ctx, items)) + chrome.summary(ctx),
+        headline=headline(ctx, join_items(ctx, items))
+        + chrome.summary(ctx)
+        + variety.lead_box(ctx),
         content=container(ctx, blocks(ctx, top, inside)),
         after=_after(ctx, outside),
         side="",

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING
 
+from tests.simulator.templates import variety
+
 if TYPE_CHECKING:
     from tests.simulator.templates.context import Ctx
 
@@ -124,6 +126,8 @@ def headline(ctx: Ctx, info: str) -> str:
     info_block = f'<div class="info">{info}</div>\n'
     if ctx.c("skeleton") == "phpcms" and kind in ("h1", "h2"):
         return f"{kicker}<{kind}>{t}<br /><span>{info}</span></{kind}>\n{sub}"
+    if (both := variety.head_info(ctx, kind, t, info)) is not None:
+        return kicker + both + sub
     if kind == "h1":
         head = f'<h1 class="article-title">{t}</h1>\n'
     elif kind == "h2":
