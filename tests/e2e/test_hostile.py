@@ -40,6 +40,7 @@ def test_a_long_retry_after_pauses_the_site_and_the_same_command_resumes_it(tmp_
         server.shutdown()
         server.server_close()
     assert first.returncode == 1, first.stderr[-3000:]
+    assert first.orphans == second.orphans == 0
     assert "paused: the server asked to retry after 3600 s" in first.stderr
     assert stat(first.stderr, "retry/after/too_long") == 1
     assert state.tries("/a/4.html") == 2  # once in each run: the pause was not retried

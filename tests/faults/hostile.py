@@ -13,12 +13,14 @@ import sqlite3
 import struct
 import threading
 import time
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 from tests.faults.cases import Case
-from tests.helpers import FAST, scrapy
+from tests.faults.procs import finish, start
+from tests.helpers import FAST
 from tests.simulator import corpus
 
 CHALLENGE = (
@@ -161,7 +163,16 @@ def stat(log: str, name: str) -> int:
     return int(match.group(1)) if match else 0
 
 
-def crawl(root: Path, base: str, *extra: str) -> Any:
+@dataclass
+class Ran:
+    """A crawl of the hostile server: its exit status, its log, the processes it left."""
+
+    returncode: int
+    stderr: str
+    orphans: int
+
+
+def crawl(root: Path, base: str, *extra: str) -> Ran:
     sites = root / "sites"
     sites.mkdir(exist_ok=True)
     (sites / "hostile.yaml").write_text(
@@ -170,10 +181,14 @@ def crawl(root: Path, base: str, *extra: str) -> Any:
         encoding="utf-8",
     )
     env = {"DATA_DIR": str(root / "data"), "SITES_DIR": str(sites)}
-    return scrapy(
-        "crawl", "hostile", *FAST, "-s", "RETRY_AFTER_MAX=30", "-s", "DOWNLOAD_TIMEOUT=4",
-        "-s", "ROBOTSTXT_OBEY=False", *extra, env=env, check=False,
-    )  # fmt: skip
+    log = root / "crawl.log"
+    size = log.stat().st_size if log.exists() else 0
+    args = ["crawl", "hostile", *FAST, "-s", "RETRY_AFTER_MAX=30", "-s", "DOWNLOAD_TIMEOUT=4",
+            "-s", "ROBOTSTXT_OBEY=False", *extra]  # fmt: skip
+    status, orphans = finish(start(args, env, log), timeout=300)
+    with log.open("rb") as fh:
+        fh.seek(size)
+        return Ran(status, fh.read().decode("utf-8", "replace"), orphans)
 
 
 def stored_urls(root: Path) -> set[str]:
@@ -208,10 +223,10 @@ def hostile_case(root: Path) -> tuple[Case, Hostile, str]:
         server.shutdown()
         server.server_close()
     log = result.stderr
-    (root / "crawl.log").write_text(log, encoding="utf-8")
     good = {f"{base}/a/{n}.html" for n in GOOD}
     case = Case("hostile server", truth=len(good), log=root / "crawl.log", expected_exit=1)
     case.exit_status = result.returncode
+    case.orphans = result.orphans
     for name, want in COUNTED.items():
         if stat(log, name) != want:
             case.problems.append(f"stat {name}: {stat(log, name)}, expected {want}")
