@@ -16,7 +16,7 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.sitemap import Sitemap
 
 from model.items import Page
-from model.pagers import script_pages
+from model.pagers import datastore_links, datastore_next, script_pages
 from model.urls import canonical_url
 
 if TYPE_CHECKING:
@@ -95,10 +95,16 @@ class PortalSpider(Spider):
         for link in self._link_extractor.extract_links(response):
             yield link.url
         yield from script_pages(response.text, response.url)  # TRS createPageHTML pagers
+        yield from datastore_links(response.text, response.url)  # Hanweb JCMS script lists
 
     # --- callbacks ------------------------------------------------------------------------
     def parse_list(self, response: Response) -> Iterator[Request]:
         yield from self.requests_for(self.links(response))
+        if isinstance(response, TextResponse):
+            # the next group of a Hanweb datastore continues this list, whatever its URL
+            for url in datastore_next(response.text, response.url):
+                if not self.profile.is_denied(url) and (request := self.list_request(url)):
+                    yield request
 
     def parse_article(self, response: Response) -> Iterator[Page | Request]:
         self._stat("spider/articles")

@@ -17,7 +17,7 @@ import lxml.html
 from lxml import etree
 
 from model.draft.shapes import skeleton
-from model.pagers import script_pages
+from model.pagers import datastore_links, datastore_next, script_pages
 
 ARTICLE, LIST, OTHER = "article", "list", "other"
 BLOCK_TAGS = frozenset(
@@ -151,6 +151,10 @@ def read_page(url: str, html: str) -> PageView:
     if pager:
         view.paging = True
         view.links += [(u, str(i + 2)) for i, u in enumerate(pager[:4])]
+    # a Hanweb column page: its list is a datastore in a script, paged by its next group
+    view.links += [(u, "") for u in datastore_links(html, base)]
+    if datastore_next(html, base):
+        view.paging = True
     return view
 
 

@@ -63,3 +63,20 @@ def test_a_page_that_does_not_parse_is_an_empty_view():
     view = read_page("http://x.cn/", "")
     assert view.links == []
     assert not view.paging
+
+
+def test_a_hanweb_datastore_list_is_a_paged_list():
+    records = "".join(
+        f"<record><![CDATA[<li><a href='/art/2020/3/1/art_77_{n}.html'>新闻标题第{n}条</a></li>]]>"
+        "</record>"
+        for n in range(10)
+    )
+    html = (
+        "<html><body><script type='text/xml'><datastore><nextgroup><![CDATA[<a href="
+        "'/module/web/jpage/dataproxy.jsp?page=1&columnid=77'></a>]]></nextgroup>"
+        f"<recordset>{records}</recordset></datastore></script></body></html>"
+    )
+    view = read_page("http://x.cn/col/col77/index.html", html)
+    assert view.paging
+    assert ("http://x.cn/art/2020/3/1/art_77_9.html", "") in view.links
+    assert classify([view])["http://x.cn/col/col77/index.html"].kind == LIST
