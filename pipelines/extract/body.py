@@ -14,7 +14,7 @@ from .chrome import LEGAL, end_kind, is_drop, is_editor
 from .dates import DATE_RE
 from .document import HUGE, Doc, clean_space, select, text_lines
 from .labels import EDITOR_LINE, INFO_LABEL, SOURCE_LINE, plain
-from .structure import Structure, locate
+from .structure import Structure, is_picture_text, locate
 
 _SHORT = 60
 _MIN_CHARS = 150
@@ -99,6 +99,7 @@ def clean_lines(lines: list[str], doc: Doc, title: str | None) -> list[str]:
                 break
     out: list[str] = []
     seen: set[str] = set()
+    pictures = picture_texts(doc)
     total = sum(map(len, lines))
     before = 0  # characters of the lines kept so far: a tail cut needs an article above it
     for index, line in enumerate(lines):
@@ -119,11 +120,21 @@ def clean_lines(lines: list[str], doc: Doc, title: str | None) -> list[str]:
             if is_editor(text) and before >= _TAIL_MIN and all(len(x) <= _NAV_LINE for x in rest):
                 break
             continue
-        if kind or is_drop(text):
+        if kind or is_drop(text) or line in pictures:
             continue
         out.append(line)
         before += len(line)
     return out
+
+
+def picture_texts(doc: Doc) -> set[str]:
+    """The page's captions and photo-story headings, read where the page shows them beside a
+    picture (structure.py): text without its markup (the peers' text) no longer shows that."""
+    return {
+        line.text
+        for line in doc.blocks
+        if (line.img_before or line.img_after) and is_picture_text(line, plain(line.text))
+    }
 
 
 def readability_lines(doc: Doc) -> list[str]:

@@ -40,7 +40,7 @@ COMMENT = re.compile(
     r"跟[帖贴]须知|网友跟[帖贴]|登录后跟[帖贴]|我要跟[帖贴]|^\s*跟[帖贴]\s*\d+\s*(?:人参与|条)"
 )
 SHARE = re.compile(
-    r"分享到|分享至|一键分享|打印本页|【打印】|\[打印\]|打印文章|打印此文|关闭窗口|【关闭】|\[关闭\]|"
+    r"^分享\s*[:：]|分享到|分享至|一键分享|打印本页|【打印】|\[打印\]|打印文章|打印此文|关闭窗口|【关闭】|\[关闭\]|"
     r"打印\s+关闭|返回顶部|返回.{0,10}首页|正文已结束|收藏本页|加入收藏|微信扫一扫|扫一扫|本站提醒您|【我要纠错】|我要纠错"
 )
 LEGAL = re.compile(
@@ -74,6 +74,14 @@ SUMMARY = re.compile(
 )
 # the heading of a list of attached files
 ATTACHMENTS = re.compile(r"^[【\[]?\s*(?:附件|相关附件|附件下载)\s*\d*\s*[】\]]?\s*[:：]?\s*$")
+# lines that only name attached files (the text of a link list once its links are gone):
+# 附件：1.工作方案.docx 2.名单.xls, 附件2：实施细则.pdf, 名单.xlsx
+_FILE = r"[^\s:：]{1,80}\.(?:docx?|xlsx?|pdf|zip|rar|7z|wps|et|pptx?|ofd|txt)"
+FILES = re.compile(
+    rf"^(?:[【\[]?\s*(?:相关)?附件\s*\d*\s*[】\]]?\s*[:：]?\s*)?(?:{_FILE}\s*)+$", re.IGNORECASE
+)
+# a pager: 上一页 1 2 3 下一页, 首页 上一页 下一页 尾页
+PAGER = re.compile(r"^(?:(?:首页|上一页|下一页|末页|尾页|共\d+页|\d{1,3})\s*){2,}$")
 # a caption under a picture: "图为…", "（图为…）", "▲…", "上图：…", "图片来源：…"
 CAPTION = re.compile(
     r"^[（(【\[]?\s*(?:图为|图\s*[:：]|[上下左右]图\s*[:：为]|图片来源\s*[:：]|组图\s*[:：])|^[▲△↑]"
@@ -119,6 +127,8 @@ def is_drop(text: str) -> bool:
     if len(text) > 150:
         return False
     if is_caption(text) or BREADCRUMB.match(text) or SUMMARY.match(text) or ATTACHMENTS.match(text):
+        return True
+    if FILES.match(text) or (("上一页" in text or "下一页" in text) and PAGER.match(text)):
         return True
     return len(text) <= END_MAX and bool(
         FONT.search(text) or SHARE.search(text) or SOURCE_LINE.match(text)

@@ -47,7 +47,7 @@ _HINT_BONUS = 0.1
 _SEGMENT_MIN = 60  # paragraph characters after a soft end for the article to go on
 _SEGMENT_RATIO = 2
 _CAPTION_MAX = 80
-_AROUND_SCAN = 12
+_AROUND_SCAN = 24  # blocks scanned: pictures, captions and attachment lists are skipped
 _LABEL_MAX = 20
 _SENTENCE_MARK = re.compile(r"[，。！？；,;!?]")
 # a label cell: a few characters (spaced out to a column's width or not) and a colon

@@ -34,13 +34,16 @@ def to_simplified(text: str) -> str:
 def changed_share(text: str, simplified: str | None = None) -> tuple[int, int]:
     """(CJK characters changed by t2s, CJK characters) of ``text``."""
     simplified = to_simplified(text) if simplified is None else simplified
+    total = len(_CJK.findall(text))
+    if simplified == text:  # simplified text, nearly every page: nothing to compare
+        return 0, total
     if len(simplified) != len(text):  # t2s is char-for-char in practice; be safe if not
         simplified = "".join(to_simplified(char) for char in text)
-    total = changed = 0
-    for before, after in zip(text, simplified, strict=False):
-        if _CJK.match(before):
-            total += 1
-            changed += before != after
+    changed = sum(
+        1
+        for before, after in zip(text, simplified, strict=False)
+        if before != after and _CJK.match(before)
+    )
     return changed, total
 
 

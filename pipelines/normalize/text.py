@@ -12,6 +12,7 @@ _WIDTH = {
     for start, end in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
     for code in range(start, end + 1)
 }
+_FULL_WIDTH = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 # Horizontal whitespace, including the ideographic space U+3000 used for paragraph indents,
 # NBSP and zero-width characters that pages leave between characters.
 _SPACES = re.compile(r"[ \t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
@@ -40,7 +41,8 @@ MOJIBAKE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 def widen_fix(text: str) -> str:
     """Full-width ASCII letters and digits to half width; everything else as is."""
-    return text.translate(_WIDTH)
+    # str.translate looks every character up in the table: skip texts without one to change
+    return text.translate(_WIDTH) if _FULL_WIDTH.search(text) else text
 
 
 def clean_lines(text: str) -> str:

@@ -78,3 +78,14 @@ def test_subtitle_under_an_info_line_inside_the_headline_is_not_text():
 def test_permalink_line_is_chrome():
     lines = [*BODY, "本文链接：http://www.x.test/news/2020-03/23/content_1.html"]
     assert clean_lines(lines, _doc(), None) == BODY
+
+
+def test_peers_text_loses_the_captions_the_page_shows_beside_pictures():
+    html = (
+        "<html><body><h1>标题标题标题</h1><p>镜头记录</p><p align='center'><img src='a.jpg'></p>"
+        "<p align='center'>调研组察看项目进度</p>"
+        + "".join(f"<p>{p}</p>" for p in BODY)
+        + "</body></html>"
+    )
+    lines = ["镜头记录", "调研组察看项目进度", *BODY]
+    assert clean_lines(lines, _doc(html), None) == BODY

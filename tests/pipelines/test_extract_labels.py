@@ -56,6 +56,11 @@ def test_end_markers_in_either_script(line, kind):
         "摘要：会议部署春耕工作",
         "关键词：春耕",
         "【核心提示】会议部署春耕工作…",  # a bracketed lead box needs no colon
+        # once the links are gone (the peers' text): file names, pagers, share bars
+        "附件：1.工作方案.docx 2.名单.xls",
+        "附件2：实施细则.pdf",
+        "上一页 1 2 3 下一页",
+        "分享：微信 新浪微博",
         "【內容提要】會議部署春耕工作…",
     ],
 )
@@ -65,6 +70,7 @@ def test_drop_lines_in_either_script(line):
 
 def test_summary_word_in_running_text_is_kept():
     assert not is_drop("核心提示大家注意防疫。")
+    assert not is_drop("本文件.pdf格式见附件，请各单位认真学习。")
 
 
 @pytest.mark.parametrize(

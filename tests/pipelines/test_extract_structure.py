@@ -236,3 +236,20 @@ def test_readers_comment_heading_with_a_space_ends_the_article():
     )
     html = page_html(paragraphs, INFO).replace("</p></div>", f"</p>{after}</div>", 1)
     assert run(html).text == "\n".join(paragraphs)
+
+
+def test_closing_byline_found_past_a_photo_story_and_attachment_lists():
+    pictures = "".join(
+        f'<p><strong>{h}</strong></p><p align="center"><img src="{i}.jpg"></p>'
+        f'<p align="center">与会人员参观示范基地（记者 摄）</p>'
+        for i, h in enumerate(("镜头记录", "精彩瞬间", "亮点", "回顾"))
+    )
+    files = (
+        '<div class="attach"><p>附件：</p><p><a href="/1.docx">1.工作方案.docx</a></p>'
+        '<p><a href="/2.pdf">2.实施细则.pdf</a></p></div>'
+        '<div class="fj">相关附件：<br><a href="/3.doc">名单.doc</a><br><a href="/4.xls">表.xls</a></div>'
+    )
+    html = page_html(SHORT * 2, "发布时间：2021-03-04 10:20").replace(
+        "</div></div></div>", f"{pictures}{files}<p>（摄影：高翔）</p></div></div></div>"
+    )
+    assert run(html).author == "高翔"

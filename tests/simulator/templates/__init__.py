@@ -25,6 +25,12 @@ Each split has 10 pages per template: ``tune`` 160 templates (1,600 pages), ``sc
 templates (1,200 pages). The page ``index`` of a template varies the article: 1 paragraph of
 30-80 characters up to 30 paragraphs, images, photo story, byline and editor present or not.
 
+Later rounds (``variety.py``, axes appended to ``spec.AXES`` with seeds of their own, drawn by
+both splits): spaced-out labels (来　源：), label spellings (稿件来源, 录入时间, 值班编辑, 采写),
+colonless lead boxes (【核心提示】), permalink/phone/跟帖/audio/版权声明/JiaThis chrome, caption
+wording, ``<section>`` soup, bar and bullet item separators, the info line inside the headline
+element, unknown review credits (统筹, 审稿), attachment lists and 前一篇/相关稿件/点赞 bars.
+
 Split. Variants are dealt to templates by quotas shuffled with fixed string seeds
 (``spec.py``), so both splits are the same everywhere and every variant shapes at least 3
 templates of each split that uses it. Tune templates never use the variants below; each of them

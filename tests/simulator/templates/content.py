@@ -150,6 +150,7 @@ def blocks(ctx: Ctx, top: str | None, inside: list[str]) -> list[Block]:
             out.append(("raw", f'<script type="text/javascript">\n{code}\n</script>\n'))
     out += [("image", image) for _, image in images]
     out.append(("raw", chrome.attachments(ctx)))
+    out.append(("raw", variety.attachments(ctx)))
     out += [("line", line) for line in inside]
     out.append(("raw", chrome.pager(ctx)))
     if ctx.c("qr_place") == "in_content":

@@ -55,7 +55,7 @@ def _after(ctx: Ctx, outside: list[str]) -> str:
         out += chrome.share(ctx) + "\n"
     if ctx.c("qr_place") == "after":
         out += chrome.qr(ctx)
-    out += variety.extra_after(ctx)
+    out += variety.extra_after(ctx) + variety.more_chrome(ctx)
     out += chrome.prevnext(ctx)
     if ctx.c("related_place") == "after":
         out += chrome.related(ctx)

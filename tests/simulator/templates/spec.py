@@ -188,6 +188,9 @@ AXES: dict[str, W] = {
     "item_sep_alt": {"none": 4, "box_bar": 1, "divides": 1, "bullet": 1, "diamond": 1},
     "head_info": {"none": 4, "br_font": 1, "div_in": 1},
     "checker_alt": {"none": 4, "责任校对": 1, "审稿": 1, "统筹": 1},
+    # fourth round: attachment lists in other shapes, neighbour/related/like bars in other words
+    "attach_alt": {"none": 4, "inline": 1, "numbered": 1, "br_list": 1},
+    "more_chrome": {"none": 3, "qianhou": 1, "gaojian": 1, "ganxingqu": 1, "dianzan": 1},
 }
 # Variants only score templates draw (see the package docstring).
 RESERVED: dict[str, tuple[str, ...]] = {

@@ -11,6 +11,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from tests.simulator.templates.spec import RESERVED
+from tests.simulator.templates.text import chrome_headline
 
 if TYPE_CHECKING:
     from tests.simulator.templates.context import Ctx
@@ -158,3 +159,47 @@ def checker(ctx: Ctx) -> tuple[str, str] | None:
     if kind == "none":
         return None
     return kind, ctx.draft.checkers[0][1]
+
+
+def attachments(ctx: Ctx) -> str:
+    """Attached files at the end of the content: on one line, one ``附件N：`` line each, or
+    under a 相关附件 heading with line breaks."""
+    kind = ctx.c("attach_alt")
+    if kind == "none":
+        return ""
+    names = [f"{chrome_headline(ctx.rng)}实施细则.{ext}" for ext in ("doc", "xlsx")]
+    ctx.mark(f"attach_alt:{kind}", *names)
+    links = [
+        f'<a href="/uploads/{i}.{n.rsplit(".", 1)[1]}">{escape(n)}</a>' for i, n in enumerate(names)
+    ]
+    if kind == "inline":
+        ctx.mark("attach_alt:inline", "附件：")
+        return f"<p>附件：{'&nbsp;&nbsp;'.join(links)}</p>\n"
+    if kind == "numbered":
+        ctx.mark("attach_alt:numbered", "附件1：")
+        return "".join(f"<p>附件{i}：{a}</p>\n" for i, a in enumerate(links, 1))
+    ctx.mark("attach_alt:br_list", "相关附件：")
+    return f'<div class="fj">相关附件：<br>{"<br>".join(links)}</div>\n'
+
+
+def more_chrome(ctx: Ctx) -> str:
+    """Under the content: 前一篇/后一篇, a 相关稿件 or 您可能感兴趣的文章 list, a 点赞 bar."""
+    kind = ctx.c("more_chrome")
+    if kind == "none":
+        return ""
+    one, two = chrome_headline(ctx.rng), chrome_headline(ctx.rng)
+    if kind == "qianhou":
+        ctx.mark("more_chrome:qianhou", "前一篇：", "后一篇：", one, two)
+        return (
+            f'<div class="page-turn"><p>前一篇：<a href="/a/1.html">{escape(one)}</a></p>'
+            f'<p>后一篇：<a href="/a/2.html">{escape(two)}</a></p></div>\n'
+        )
+    if kind == "dianzan":
+        ctx.mark("more_chrome:dianzan", "点赞")
+        return f'<div class="zan"><a href="#">点赞（{ctx.rng.randint(0, 99)}）</a> <a href="#">收藏</a></div>\n'
+    head = "相关稿件" if kind == "gaojian" else "您可能感兴趣的文章"
+    ctx.mark(f"more_chrome:{kind}", head, one, two)
+    rows = "".join(
+        f'<li><a href="/a/{i}.html">{escape(t)}</a></li>' for i, t in enumerate((one, two))
+    )
+    return f'<div class="more"><h4>{head}</h4><ul>{rows}</ul></div>\n'
