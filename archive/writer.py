@@ -31,6 +31,8 @@ from archive.records import (
     IdMaker,
     ascii_url,
     build_record,
+    gzip_member,
+    http_record_bytes,
     request_http_headers,
     response_http_headers,
     utc_now,
@@ -185,15 +187,26 @@ class WarcWriter:
         return ref
 
     def _write(self, record: object) -> RecordRef:
-        assert self._fh is not None
         assert self._warc is not None
-        assert self._path is not None
         if self.failed is not None:
             raise WarcWriteError(self.failed.errno, f"WARC writer stopped: {self.failed}")
         member = io.BytesIO()
         self._warc.out = member
         self._warc.write_record(record)  # one gzip member, in memory
-        data = member.getbuffer()
+        headers = record.rec_headers  # type: ignore[attr-defined]
+        return self._write_member(
+            member.getvalue(),
+            headers.get_header("WARC-Record-ID"),
+            headers.get_header("WARC-Date"),
+        )
+
+    def _write_member(self, member: bytes, record_id: str, date: str) -> RecordRef:
+        """Append one record's gzip member; a failed write is cut back (:class:`WarcWriteError`)."""
+        assert self._fh is not None
+        assert self._path is not None
+        if self.failed is not None:
+            raise WarcWriteError(self.failed.errno, f"WARC writer stopped: {self.failed}")
+        data = memoryview(member)
         offset = self._fh.tell()
         try:
             written = 0
@@ -204,14 +217,7 @@ class WarcWriter:
             raise WarcWriteError(exc.errno, f"{self._path.name}: {exc.strerror or exc}") from exc
         finally:
             data.release()
-        headers = record.rec_headers  # type: ignore[attr-defined]
-        return RecordRef(
-            file=self._path.name,
-            offset=offset,
-            length=self._fh.tell() - offset,
-            record_id=headers.get_header("WARC-Record-ID"),
-            date=headers.get_header("WARC-Date"),
-        )
+        return RecordRef(self._path.name, offset, self._fh.tell() - offset, record_id, date)
 
     def _cut(self, offset: int, exc: OSError) -> None:
         """Cut the file back to ``offset`` (its last whole record) after a failed write."""
@@ -253,23 +259,46 @@ class WarcWriter:
         )
 
     def write_exchange(self, request: HttpRequestData, response: HttpResponseData) -> RecordRef:
-        """Write a response record then its request record; return the response's ref."""
+        """Write a response record then its request record; return the response's ref.
+
+        Both are built as bytes (:func:`archive.records.http_record_bytes`, warcio's output
+        without its cost) and compressed before the file is touched."""
         with self._lock:
             self._ensure_file()
             date = warc_date(self._now())
+            response_id, request_id = self._make_id(), self._make_id()
             extra = {"WARC-IP-Address": response.ip_address} if response.ip_address else {}
-            record = build_record(
-                self._warc,
-                "response",
-                response.url,
-                record_id=self._make_id(),
-                date=date,
-                http_headers=response_http_headers(response),
-                payload=response.body,
-                extra=extra,
+            first = gzip_member(
+                http_record_bytes(
+                    "response",
+                    response.url,
+                    record_id=response_id,
+                    date=date,
+                    http_headers=response_http_headers(response),
+                    payload=response.body,
+                    extra=extra,
+                )
             )
-            request_record = self._request_record(request, date, self._record_id(record))
-            return self._write_pair(record, request_record)
+            second = gzip_member(
+                http_record_bytes(
+                    "request",
+                    request.url,
+                    record_id=request_id,
+                    date=date,
+                    http_headers=request_http_headers(request),
+                    payload=request.body,
+                    extra={"WARC-Concurrent-To": response_id},
+                )
+            )
+            ref = self._write_member(first, response_id, date)
+            try:
+                self._write_member(second, request_id, date)
+            except WarcWriteError:
+                if self._fh is not None:
+                    os.ftruncate(self._fh.fileno(), ref.offset)
+                    self._fh.seek(ref.offset)
+                raise
+            return ref
 
     def write_revisit(
         self,

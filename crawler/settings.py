@@ -80,7 +80,10 @@ ITEM_PIPELINES = {
     "pipelines.stages.StorePipeline": 400,
 }
 STORE_BATCH_SIZE = int(_env("STORE_BATCH_SIZE", 200))  # articles per transaction at most
-STORE_BATCH_WAIT = float(_env("STORE_BATCH_WAIT", 0.25))  # seconds a batch waits to fill
+STORE_BATCH_WAIT = float(_env("STORE_BATCH_WAIT", 0.05))  # seconds a batch waits to fill
+# article pages downloaded but not yet stored before downloads wait (0: CONCURRENT_REQUESTS);
+# what a killed crawl fetches again is at most this plus its in-flight requests
+STORE_MAX_PENDING = int(_env("STORE_MAX_PENDING", 0))
 # --- refresh: conditional GET, stop paging at known articles (active in `scrapy refresh`) ---
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.refresh.ConditionalGetMiddleware": 580,
@@ -93,6 +96,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.challenge.ChallengeMiddleware": 585,
     # next to the engine: sees each fetch's final outcome, after retries and redirects
     "crawler.middlewares.outcome.FetchOutcomeMiddleware": 10,
+    # before anything else: a request waits while the pages not yet stored fill the backlog
+    "crawler.middlewares.backlog.BacklogMiddleware": 5,
 }
 SPIDER_MIDDLEWARES = {
     "crawler.middlewares.refresh.KnownArticlesMiddleware": 800,
@@ -108,6 +113,7 @@ REFRESH_REVISIT_DAYS = int(_env("REFRESH_REVISIT_DAYS", 7))  # ...downloaded wit
 EXTENSIONS = {
     "crawler.extensions.workers.WorkerPool": 0,
     "crawler.extensions.database.Database": 0,
+    "crawler.extensions.backlog.Backlog": 0,
     # made before the engine opens the scheduler: it may clear a killed crawl's JOBDIR state
     "crawler.extensions.resume.CrawlResume": 0,
     "crawler.extensions.figures.CrawlFigures": 10,

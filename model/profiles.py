@@ -19,6 +19,9 @@ from model.patterns import compile_bounded, pattern_problem, search_bounded
 
 DEFAULT_SITES_DIR = Path(__file__).resolve().parent.parent / "spiders" / "sites"
 SELECTOR_FIELDS = ("title", "published", "author", "source", "editor", "body")
+VERDICTS_KEPT = 65_536  # URLs whose classification a profile remembers (then it starts over)
+_ARTICLE, _LIST, _DENIED = 1, 2, 4
+_LOCAL = frozenset({"_verdicts", "article_res", "follow_res", "deny_res"})  # not pickled
 
 
 class ProfileError(ValueError):
@@ -154,16 +157,41 @@ class SiteProfile:
     def deny_res(self) -> tuple[Any, ...]:
         return tuple(compile_bounded(p) for p in self.deny)
 
+    @cached_property
+    def _verdicts(self) -> dict[str, int]:
+        """URL -> ``ARTICLE | LIST | DENIED`` bits, for the URLs seen last: a crawl meets the
+        same navigation and related-article links on every page, and each bounded match costs
+        microseconds. Not pickled (see ``__getstate__``)."""
+        return {}
+
+    def _verdict(self, url: str) -> int:
+        verdicts = self._verdicts
+        found = verdicts.get(url)
+        if found is None:
+            found = (
+                (_DENIED if any(search_bounded(r, url) for r in self.deny_res) else 0)
+                | (_ARTICLE if any(search_bounded(r, url) for r in self.article_res) else 0)
+                | (_LIST if any(search_bounded(r, url) for r in self.follow_res) else 0)
+            )
+            if len(verdicts) >= VERDICTS_KEPT:
+                verdicts.clear()
+            verdicts[url] = found
+        return found
+
     def is_article(self, url: str) -> bool:
         """True if ``url`` matches ``articles`` and no ``deny`` pattern."""
-        return any(search_bounded(r, url) for r in self.article_res) and not self.is_denied(url)
+        return self._verdict(url) & (_ARTICLE | _DENIED) == _ARTICLE
 
     def is_list(self, url: str) -> bool:
         """True if ``url`` matches ``follow`` and no ``deny`` pattern."""
-        return any(search_bounded(r, url) for r in self.follow_res) and not self.is_denied(url)
+        return self._verdict(url) & (_LIST | _DENIED) == _LIST
 
     def is_denied(self, url: str) -> bool:
-        return any(search_bounded(r, url) for r in self.deny_res)
+        return bool(self._verdict(url) & _DENIED)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # sent to a worker with every page: the verdicts and compiled patterns stay here
+        return {k: v for k, v in self.__dict__.items() if k not in _LOCAL}
 
 
 def _field_of(location: tuple[int | str, ...]) -> str:

@@ -5,6 +5,9 @@
 2. :class:`StorePipeline` (400): dedup -> store, in the ``Database`` extension's writer thread,
    a batch of articles per transaction (``pipelines.store``).
 
+A page is in the ``Backlog`` from its arrival until its commit: downloads wait while it is full
+(``STORE_MAX_PENDING``), and never otherwise.
+
 Settings: ``EXTRACT_WORKERS``, ``EXTRACT_MAX_BODY`` (through the extensions), ``DATABASE_URL``.
 Stats: ``extract/articles``, ``extract/skip/<reason>``, ``dedup/<unique|exact|near>``,
 ``store/<new|changed|unchanged|error>``, ``quality/<field>`` (drift alarms).
@@ -19,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem
 
+from crawler.extensions.backlog import Backlog
 from crawler.extensions.database import Database
 from crawler.extensions.drift import quality_keys
 from crawler.extensions.workers import WorkerPool
@@ -58,6 +62,9 @@ class ExtractPipeline(_Stage):
             return item
         pool = self.crawler.get_extension(WorkerPool)
         assert pool is not None, "the WorkerPool extension is off"
+        backlog = self.crawler.get_extension(Backlog)
+        if backlog is not None:
+            backlog.enter()  # left when Scrapy is done with the item (scraped or dropped)
         profile = getattr(self.crawler.spider, "profile", None)
         try:
             result = await pool.run(cpu_stage, item, profile, self.max_bytes)
@@ -80,7 +87,7 @@ class StorePipeline(_Stage):
             return item
         database = self.crawler.get_extension(Database)
         assert database is not None, "the Database extension is off"
-        writer = database.writer
+        writer = await database.writer_ready()
         try:
             kind, outcome = await asyncio.wrap_future(writer.submit(item))
         except Exception as exc:

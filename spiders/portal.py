@@ -8,9 +8,9 @@ never decodes or parses article HTML: that is the pipelines' job.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.http import TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.sitemap import Sitemap
@@ -22,9 +22,13 @@ from model.urls import canonical_url
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
 
+    from scrapy.crawler import Crawler
     from scrapy.http import Response
 
     from model.profiles import SiteProfile
+
+
+CANONICAL_KEPT = 65_536  # links whose canonical URL a spider remembers (then it starts over)
 
 
 def _headers(response: Response) -> list[tuple[str, str]]:
@@ -47,6 +51,21 @@ class PortalSpider(Spider):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.list_pages: set[str] = set()
+        # URLs of the GET requests already handed to the scheduler: its dupefilter refuses them
+        # again, so an article page's links to them (navigation, related articles: most of its
+        # links) are not made into requests at all (see ``requests_for``)
+        self.scheduled: set[str] = set()
+        self.canonical: dict[str, str] = {}  # link -> canonical URL, for the links seen last
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.request_scheduled, signal=signals.request_scheduled)
+        return spider
+
+    def request_scheduled(self, request: Request, **_: Any) -> None:
+        if not request.dont_filter and request.method == "GET" and not request.body:
+            self.scheduled.add(request.url)
 
     async def start(self) -> AsyncIterator[Request]:
         for url in self.profile.start_urls:
@@ -75,13 +94,22 @@ class PortalSpider(Spider):
         self._stat("spider/list_pages")
         return Request(url, callback=self.parse_list, meta={"kind": "list"})
 
-    def requests_for(self, urls: Iterator[str]) -> Iterator[Request]:
+    def requests_for(self, urls: Iterator[str], *, new_only: bool = False) -> Iterator[Request]:
         """Article and list requests for the URLs that match the profile, each URL first
-        canonicalized (tracking parameters, print and mobile variants: ``model.urls``)."""
+        canonicalized (tracking parameters, print and mobile variants: ``model.urls``). With
+        ``new_only``, none for an article URL already scheduled (the dupefilter would drop it;
+        not on list pages, whose whole output ``KnownArticlesMiddleware`` reads)."""
+        scheduled = self.scheduled if new_only else ()
+        canonical = self.canonical
         for raw in urls:
-            url = canonical_url(raw, self.profile)
+            url = canonical.get(raw)
+            if url is None:
+                if len(canonical) >= CANONICAL_KEPT:
+                    canonical.clear()
+                url = canonical[raw] = canonical_url(raw, self.profile)
             if self.profile.is_article(url):
-                yield self.article_request(url)
+                if url not in scheduled:
+                    yield self.article_request(url)
             elif self.profile.is_list(url):
                 request = self.list_request(url)
                 if request is not None:
@@ -109,7 +137,7 @@ class PortalSpider(Spider):
     def parse_article(self, response: Response) -> Iterator[Page | Request]:
         self._stat("spider/articles")
         yield self.page_from(response)
-        yield from self.requests_for(self.links(response))
+        yield from self.requests_for(self.links(response), new_only=True)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         try:

@@ -8,6 +8,7 @@ thread, a batch per transaction (``pipelines.store.BatchWriter``, as in a crawl)
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from collections import Counter, deque
 from concurrent.futures import Future
@@ -21,7 +22,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
-from crawler.extensions.workers import make_pool
+from crawler.extensions.workers import make_pool, warm_up
 from crawler.settings import database_url
 from crawler.status import DONE_WITH_ERRORS, CommandError, exit_status
 from model.items import Article, Page, Skip, capture_of
@@ -35,7 +36,8 @@ if TYPE_CHECKING:
 
     from model.profiles import SiteProfile
 
-BATCH = 64  # pages per trip to the workers
+BATCH = 64  # pages read before they go to the workers
+CHUNK = 8  # pages per trip to a worker (fewer, larger messages between the processes)
 MAX_QUEUED = 2000  # articles waiting for the writer before reading pauses
 
 
@@ -178,10 +180,17 @@ class Command(ScrapyCommand):
         self.replayed_files: set[str] = set()
         self.counts: Counter[str] = Counter()
         self.site_counts: dict[str, Counter[str]] = {}
-        factory = open_database(database_url(self.settings))
         self.workers = max(0, self.settings.getint("EXTRACT_WORKERS"))
         self.max_bytes = self.settings.getint("EXTRACT_MAX_BODY")
         self.pool = make_pool(self.workers)
+        # the workers start (fork server, imports) while the database opens
+        warming = threading.Thread(target=warm_up, args=(self.pool, self.workers), daemon=True)
+        warming.start()
+        try:
+            factory = open_database(database_url(self.settings))
+        except BaseException:
+            self.pool.shutdown(cancel_futures=True)
+            raise
         writer = None
         if not opts.diff:
             writer = BatchWriter(
@@ -204,7 +213,8 @@ class Command(ScrapyCommand):
                 if batch:
                     pages, chosen = zip(*batch, strict=True)
                     limits = [self.max_bytes] * len(batch)
-                    submitted = (batch, self.pool.map(cpu_stage, pages, chosen, limits))
+                    mapped = self.pool.map(cpu_stage, pages, chosen, limits, chunksize=CHUNK)
+                    submitted = (batch, mapped)
                 if pending is not None:
                     for page, result in self.results(*pending):
                         if isinstance(result, Skip):

@@ -10,7 +10,9 @@ checked) on the reactor thread; the rest loads in the background.
 
 from __future__ import annotations
 
+import asyncio
 import threading
+from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from scrapy import signals
@@ -29,14 +31,15 @@ if TYPE_CHECKING:
 class _Open:
     """One process-wide entry per database URL: the session factory and the writer.
 
-    Both are made in a thread of their own, which the crawl waits for before it starts (see
-    :meth:`Database.from_crawler`): loaded in the background while pages were already fetched,
-    pages piled up between their download and their commit, and a crawl killed then fetched
-    them all again on resume (tests/e2e/test_faults.py)."""
+    Both are made in a thread of their own, started when the crawler is made: the first pages
+    are fetched meanwhile, and the store pipeline awaits the writer (:meth:`Database.writer_ready`)
+    without blocking the reactor. The ``Backlog`` bounds how many pages pile up between their
+    download and their commit while it loads, so a crawl killed then fetches few again."""
 
     def __init__(self, engine: Engine, sites_dir: str | None, batch: tuple[int, float]) -> None:
         self.engine, self.users = engine, 0
         self._made: dict[str, Any] = {}
+        self.ready: Future[None] = Future()
         self._thread = threading.Thread(
             target=self._make, args=(sites_dir, batch), name="countynews-store-init", daemon=True
         )
@@ -62,6 +65,7 @@ class _Open:
             self._made["writer"] = BatchWriter(factory, names, *batch)
         except BaseException as exc:  # re-raised where the writer is first needed
             self._made["error"] = exc
+        self.ready.set_result(None)
 
     def get(self, name: str) -> Any:
         self.start()
@@ -105,14 +109,21 @@ class Database:
             settings.getfloat("STORE_BATCH_WAIT"),
         )
         crawler.signals.connect(ext.close, signal=signals.engine_stopped)
-        if ext._entry is not None:
-            ext._entry.get("writer")  # loaded before the crawl starts (see _Open)
+        ext.start()  # loaded in the background while the first pages are fetched (see _Open)
         return ext
 
     def start(self) -> None:
-        """The first request is out: load the writer in the background."""
+        """Load the writer in the background."""
         if self._entry is not None:
             self._entry.start()
+
+    async def writer_ready(self) -> BatchWriter:
+        """The writer, once loaded: awaited on the reactor thread, which goes on meanwhile."""
+        assert self._entry is not None, "the database is closed"
+        self._entry.start()
+        if not self._entry.ready.done():
+            await asyncio.wrap_future(self._entry.ready)
+        return self.writer
 
     @property
     def factory(self) -> sessionmaker[Session]:

@@ -5,9 +5,12 @@ reactor thread. Pipelines find it with ``crawler.get_extension(WorkerPool)``.
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing
 import os
-from concurrent.futures import Executor, ProcessPoolExecutor
+import threading
+import time
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -21,16 +24,32 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 
-# imported once in the fork server, so every worker starts with them loaded
+# imported once in the fork server, so every worker starts with them loaded (model.profiles:
+# every task carries its page's profile, whose unpickling would import pydantic)
 PRELOAD = [
     "pipelines",
     "pipelines.extract",
     "pipelines.normalize",
     "pipelines.dedup.hashing",
+    "model.profiles",
     "crawler.lifeline",
 ]
+WARM_SECONDS = 0.05  # each warm-up task holds its worker this long, so the next one spawns another
+
+
+def _warm_task() -> None:
+    time.sleep(WARM_SECONDS)
+
+
+def warm_up(pool: Executor, workers: int) -> None:
+    """Start ``pool``'s processes (fork server, preloaded imports, workers) and return once
+    they run: done in a thread of its own, since the spawning blocks its caller."""
+    count = workers or os.cpu_count() or 1
+    for future in [pool.submit(_warm_task) for _ in range(count)]:
+        future.result()
 
 
 def make_pool(workers: int = 0) -> Executor:
@@ -50,14 +69,28 @@ class _SharedPool:
     per site): N crawlers must not start N pools on the same cores."""
 
     pool: Executor | None = None
+    warm: Future[None] | None = None  # done once the pool's processes run
     users = 0
 
     @classmethod
     def acquire(cls, workers: int) -> Executor:
         if cls.pool is None:
             cls.pool = make_pool(workers)
+            cls.warm = Future()
+            threading.Thread(
+                target=cls._warm, args=(cls.pool, workers, cls.warm), name="countynews-pool-start",
+                daemon=True,
+            ).start()  # fmt: skip
         cls.users += 1
         return cls.pool
+
+    @staticmethod
+    def _warm(pool: Executor, workers: int, done: Future[None]) -> None:
+        try:
+            warm_up(pool, workers)
+        except BaseException as exc:  # a broken or shut pool: its next task reports it too
+            logger.debug("The extraction pool did not start: %r", exc)
+        done.set_result(None)
 
     @classmethod
     def replace_broken(cls, broken: Executor, workers: int) -> Executor:
@@ -65,6 +98,7 @@ class _SharedPool:
         if cls.pool is broken:
             broken.shutdown(wait=False, cancel_futures=True)
             cls.pool = make_pool(workers)
+            cls.warm = None  # started by the next task, as a fresh pool did before
         return cls.pool or broken
 
     @classmethod
@@ -72,7 +106,7 @@ class _SharedPool:
         cls.users -= 1
         if cls.users <= 0 and cls.pool is not None:
             cls.pool.shutdown(wait=True, cancel_futures=True)
-            cls.pool, cls.users = None, 0
+            cls.pool, cls.warm, cls.users = None, None, 0
 
 
 class WorkerPool:
@@ -88,15 +122,25 @@ class WorkerPool:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WorkerPool:
         ext = cls(crawler.settings.getint("EXTRACT_WORKERS", 0))
+        crawler.signals.connect(ext.start, signal=signals.spider_opened)
         crawler.signals.connect(ext.close, signal=signals.spider_closed)
         return ext
+
+    def start(self) -> None:
+        """Start the pool's processes in the background (the first pages are fetched
+        meanwhile; the ``Backlog`` bounds how many wait for it)."""
+        if self.workers >= 0 and self._pool is None:
+            self._pool = _SharedPool.acquire(self.workers)
 
     async def run(self, func: Callable[..., T], *args: Any) -> T:
         """``func(*args)`` in a worker process (inline when ``EXTRACT_WORKERS`` is -1)."""
         if self.workers < 0:
             return func(*args)
-        if self._pool is None:
-            self._pool = _SharedPool.acquire(self.workers)
+        self.start()
+        assert self._pool is not None
+        warm = _SharedPool.warm
+        if warm is not None and not warm.done():  # submitting now would block the reactor
+            await asyncio.wrap_future(warm)
         loop = asyncio.get_running_loop()
         try:
             return await loop.run_in_executor(self._pool, func, *args)

@@ -1,5 +1,5 @@
 """ChallengeMiddleware: an HTTP 200 anti-bot challenge (安全验证, a JS check) is a failed fetch,
-never a page for the spider (``pipelines.extract.challenge`` decides)."""
+never a page for the spider (``model.challenge`` decides, without loading the extractor)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from scrapy.exceptions import IgnoreRequest
 
-from pipelines.extract.challenge import challenge_reason
+from model.challenge import challenge_reason
 
 if TYPE_CHECKING:
     from scrapy import Request

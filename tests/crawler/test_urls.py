@@ -210,3 +210,26 @@ def test_spider_requests_canonical_urls(tmp_path) -> None:
     requests = list(spider.requests_for(iter(links)))
     assert [r.url for r in requests] == [desktop, desktop, page2]
     assert [r.meta["kind"] for r in requests] == ["article", "article", "list"]
+
+
+def test_an_article_page_makes_no_request_for_an_article_already_scheduled(tmp_path) -> None:
+    # its links mostly lead where the crawl has been: the dupefilter would drop those requests
+    from scrapy import Request, signals
+    from scrapy.http import HtmlResponse
+    from scrapy.utils.test import get_crawler
+
+    from spiders.portal import PortalSpider
+
+    sim = Simulator(base_port=8800)
+    hongan = load_profiles(sim.write_profiles(tmp_path)[0].parent)["demo_hongan"]
+    spider_cls = type("HonganSpider", (PortalSpider,), {"name": hongan.id, "profile": hongan})
+    crawler = get_crawler(spider_cls)
+    spider = spider_cls.from_crawler(crawler)
+    old, new, here = [t["url"] for t in sim.truth() if t["site"] == "demo_hongan"][:3]
+    crawler.signals.send_catch_log(signals.request_scheduled, request=Request(old), spider=spider)
+    body = f'<html><body><a href="{old}">old</a><a href="{new}">new</a></body></html>'
+    page = HtmlResponse(here, body=body.encode(), encoding="utf-8", request=Request(here))
+    output = list(spider.parse_article(page))
+    assert [o.url for o in output if isinstance(o, Request)] == [new]
+    # a list page's output stays whole (KnownArticlesMiddleware reads every article on it)
+    assert [r.url for r in spider.requests_for(iter([old, new]))] == [old, new]

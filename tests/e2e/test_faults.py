@@ -22,7 +22,8 @@ from tests.faults import (
 from tests.helpers import FAST, count_articles, running_simulator, scrapy
 
 # what may come twice per kill: the requests in flight (CONCURRENT_REQUESTS=2) and the pages
-# between their download and their commit to the database (a store batch waits 0.25 s)
+# between their download and their commit to the database (the Backlog holds downloads while
+# STORE_MAX_PENDING, by default CONCURRENT_REQUESTS, pages wait for their commit)
 IN_FLIGHT = 5
 
 

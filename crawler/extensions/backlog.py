@@ -1,0 +1,73 @@
+"""Backlog: back-pressure between downloading and the database.
+
+An article page is in the backlog from the moment it reaches the item pipelines until its
+article is committed (or dropped). While the backlog holds ``STORE_MAX_PENDING`` pages, new
+downloads wait (``crawler.middlewares.backlog.BacklogMiddleware`` holds them before they are
+sent), so a crawl killed at any moment has at most that many downloaded pages plus its
+in-flight requests to fetch again on resume, whatever the database, the extraction pool or the
+writer thread are doing. Downloading never waits on the database otherwise: the pool and the
+writer load in the background while the first pages are fetched.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+from scrapy import signals
+
+from model.items import Article, Page
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+
+class Backlog:
+    """Counts the pages between the item pipelines' start and their commit.
+
+    Settings: ``STORE_MAX_PENDING`` (0: ``CONCURRENT_REQUESTS``). Stats: ``backlog/waits``
+    (downloads held while the backlog was full), ``backlog/max`` (the most pages it held).
+    The pipelines call :meth:`enter` when a page arrives; every item the pipelines finish with
+    (scraped, dropped or failed: Scrapy's item signals) leaves it.
+    """
+
+    def __init__(self, limit: int, crawler: Crawler | None = None) -> None:
+        self.limit = max(1, limit)
+        self.pending = 0
+        self.crawler = crawler
+        self._room: asyncio.Event | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Backlog:
+        settings = crawler.settings
+        limit = settings.getint("STORE_MAX_PENDING") or settings.getint("CONCURRENT_REQUESTS")
+        ext = cls(limit, crawler)
+        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            crawler.signals.connect(ext.item_done, signal=signal)
+        return ext
+
+    def enter(self) -> None:
+        """A page reached the pipelines."""
+        self.pending += 1
+        if self.crawler is not None and self.crawler.stats is not None:
+            self.crawler.stats.max_value("backlog/max", self.pending)
+
+    def item_done(self, item: Any, **_: Any) -> None:
+        if isinstance(item, (Page, Article)) and self.pending > 0:
+            self.pending -= 1
+            if self._room is not None and self.pending < self.limit:
+                self._room.set()
+
+    @property
+    def full(self) -> bool:
+        return self.pending >= self.limit
+
+    async def room(self) -> None:
+        """Return once the backlog holds fewer than ``limit`` pages."""
+        if self.crawler is not None and self.crawler.stats is not None:
+            self.crawler.stats.inc_value("backlog/waits")
+        while self.pending >= self.limit:
+            if self._room is None:
+                self._room = asyncio.Event()
+            self._room.clear()
+            await self._room.wait()
