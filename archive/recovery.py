@@ -5,6 +5,11 @@ is cut after its last whole gzip member that parses as WARC records and renamed 
 ``.warc.gz``; a file without one whole record is removed. A file whose damaged bytes are
 followed by whole records (a write failed mid-file, then writing went on) is never cut: stored
 articles may point to those records, so it is left ``.open`` with an error naming the offset.
+
+Records a kill cannot have cut can still be lost (a power cut drops written pages the database
+already pointed to): before bytes are dropped, ``recover``'s ``cut`` callback is told the file
+and the offset from which they go, so the caller can flag the articles that pointed there; if
+it fails, the file is left as it is, for the next repair.
 """
 
 from __future__ import annotations
@@ -13,12 +18,15 @@ import fcntl
 import logging
 import mmap
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from archive.parse import ParseError, iter_members, parse_record, skip_blank
 from archive.writer import OPEN_SUFFIX
 
 logger = logging.getLogger(__name__)
+
+Cut = Callable[[str, int], None]  # (final file name, offset from which bytes are dropped)
 
 
 def valid_prefix(buf: bytes | mmap.mmap) -> tuple[int, int]:
@@ -56,7 +64,20 @@ def whole_records_after(buf: bytes | mmap.mmap, start: int) -> int:
     return count
 
 
-def _repair(path: Path) -> Path | None:
+def _told(cut: Cut | None, name: str, end: int) -> bool:
+    """Tell ``cut`` what is about to go; False (keep the file) if it failed."""
+    if cut is None:
+        return True
+    try:
+        cut(name, end)
+    except Exception as exc:
+        logger.error("recovery: %s left as it is: the records after byte %d are pointed to "
+                     "and could not be flagged (%r)", name, end, exc)  # fmt: skip
+        return False
+    return True
+
+
+def _repair(path: Path, cut: Cut | None = None) -> Path | None:
     final = path.with_name(path.name[: -len(OPEN_SUFFIX)])
     with path.open("r+b") as fh:
         try:
@@ -81,11 +102,15 @@ def _repair(path: Path) -> Path | None:
         else:
             end, records = 0, 0
         if records == 0:
+            if size and not _told(cut, final.name, 0):
+                return None
             logger.warning("recovery: %s holds no whole record, removed", path.name)
             path.unlink()
             return None
         if final.exists():
             logger.error("recovery: %s exists, %s left as it is", final.name, path.name)
+            return None
+        if end < size and not _told(cut, final.name, end):
             return None
         fh.truncate(end)
         fh.flush()
@@ -102,15 +127,16 @@ def _repair(path: Path) -> Path | None:
     return final
 
 
-def recover(directory: str | os.PathLike[str]) -> list[Path]:
-    """Repair every unlocked ``*.warc.gz.open`` in ``directory``; return the files made."""
+def recover(directory: str | os.PathLike[str], cut: Cut | None = None) -> list[Path]:
+    """Repair every unlocked ``*.warc.gz.open`` in ``directory``; return the files made.
+    ``cut(name, offset)`` is called before a file loses its bytes from ``offset`` on."""
     root = Path(directory)
     if not root.is_dir():
         return []
     fixed = []
     for path in sorted(root.glob("*.warc.gz" + OPEN_SUFFIX)):
         try:
-            result = _repair(path)
+            result = _repair(path, cut)
         except OSError as exc:
             logger.error("recovery: %s: %s", path, exc)
             continue

@@ -100,7 +100,8 @@ def crawl_status(stats: Mapping[str, Any]) -> tuple[int, str]:
     for 404/410, ``fetch/failed/<reason>``; robots.txt left out). A dead link (404) is the
     web's normal state, not an error. Every fetch failing is status 2; some fetches failing,
     an article that could not be stored, a dead extraction worker or an ERROR log line is 1,
-    and so is a crawl stopped by a signal (``finish_reason`` ``shutdown``) before its end.
+    and so is a crawl stopped by a signal (``finish_reason`` ``shutdown``) before its end, or
+    paused because the server asked for a longer wait than ``RETRY_AFTER_MAX``.
     A status raised by a component (``exit/status``) wins when it is worse.
     """
     ok = stats.get("fetch/ok", 0)
@@ -134,6 +135,13 @@ def crawl_status(stats: Mapping[str, Any]) -> tuple[int, str]:
         if problems:
             status, reason = DONE_WITH_ERRORS, "; ".join(problems)
     stopped = stats.get("finish_reason")
+    if stopped == "paused":  # crawler.middlewares.retry: the server asked for a long pause
+        wait = stats.get("site/paused_for", 0)
+        status = max(status, DONE_WITH_ERRORS)
+        reason = (
+            f"paused: the server asked to retry after {wait} s, more than RETRY_AFTER_MAX; "
+            "run the same command later to resume"
+        )
     if stopped == "shutdown" and status < DONE_WITH_ERRORS:
         # stopped by a signal before the end: not done; the same command finishes it
         status, reason = DONE_WITH_ERRORS, "interrupted before the end; run it again to resume"

@@ -16,6 +16,7 @@ from concurrent.futures import Future
 from typing import TYPE_CHECKING
 
 from crawler.db.repository import record_capture, record_captures, store_article, store_articles
+from crawler.db.session import store_lock
 from pipelines.dedup.index import assign, assign_batch
 
 if TYPE_CHECKING:
@@ -142,10 +143,11 @@ class BatchWriter:
 
     def _write(self, session: Session, batch: list[Job]) -> None:
         try:
-            articles = [article for article, _ in batch]
-            kinds = assign_batch(session, articles, self.site_names)
-            results = list(zip(kinds, store_batch(session, articles), strict=True))
-            session.commit()
+            with store_lock(session):  # other processes' batches wait: see store_lock
+                articles = [article for article, _ in batch]
+                kinds = assign_batch(session, articles, self.site_names)
+                results = list(zip(kinds, store_batch(session, articles), strict=True))
+                session.commit()
         except Exception:
             session.rollback()
             self._write_one_by_one(session, batch)
@@ -156,18 +158,9 @@ class BatchWriter:
     def _write_one_by_one(self, session: Session, batch: list[Job]) -> None:
         done: list[tuple[Future[tuple[str, str]], tuple[str, str]]] = []
         try:
-            for article, future in batch:
-                nested = session.begin_nested()
-                try:
-                    result = ingest(session, article, self.site_names)
-                    nested.commit()
-                except Exception as exc:
-                    nested.rollback()
-                    logger.warning("Could not store %s: %r", article.url, exc)
-                    future.set_exception(exc)
-                else:
-                    done.append((future, result))
-            session.commit()
+            with store_lock(session):
+                self._savepoints(session, batch, done)
+                session.commit()
         except Exception as exc:  # the database itself failed: nothing of the batch is kept
             session.rollback()
             logger.error("Could not store a batch of %d articles: %r", len(batch), exc)
@@ -177,3 +170,22 @@ class BatchWriter:
             return
         for future, result in done:
             future.set_result(result)
+
+    def _savepoints(
+        self,
+        session: Session,
+        batch: list[Job],
+        done: list[tuple[Future[tuple[str, str]], tuple[str, str]]],
+    ) -> None:
+        """Each article of ``batch`` in a savepoint of its own: only a bad one fails."""
+        for article, future in batch:
+            nested = session.begin_nested()
+            try:
+                result = ingest(session, article, self.site_names)
+                nested.commit()
+            except Exception as exc:
+                nested.rollback()
+                logger.warning("Could not store %s: %r", article.url, exc)
+                future.set_exception(exc)
+            else:
+                done.append((future, result))

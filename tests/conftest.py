@@ -125,3 +125,15 @@ def make_crawler(tmp_path):
         for ext in (crawler.get_extension(WorkerPool), crawler.get_extension(Database)):
             if ext is not None:
                 ext.close()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The fault suite's summary line (``tests/faults``): cases, survived, lost, stored twice."""
+    from tests.faults.cases import MADE, summary
+
+    if MADE:
+        terminalreporter.write_sep("-", "fault suite")
+        terminalreporter.write_line(f"fault cases: {summary(MADE)}")
+        for case in MADE:
+            if not case.survived:
+                terminalreporter.write_line(f"  not survived: {case.line()}")

@@ -48,8 +48,11 @@ def store_article(session: Session, article: Article) -> str:
     An article whose text, title, date or people changed keeps its previous version in
     ``article_versions``. Cluster fields are written by the dedup stage, not compared here.
     """
+    # read afresh: a copy the session loaded earlier (its objects outlive commits) may be stale,
+    # and the update writes only the columns that differ from it: another process's offset
+    # would stay beside this one's file
     with session.no_autoflush:
-        row = session.get(ArticleRow, article.id)
+        row = session.get(ArticleRow, article.id, populate_existing=True)
     values = _row_values(article)
     if row is None:  # a Core insert: no unit-of-work bookkeeping for the common case
         session.execute(insert(ArticleRow), [{"id": article.id, "version": 1, **values}])
@@ -160,3 +163,27 @@ def iter_articles(
         query = query.where(ArticleRow.fetched >= since)
     for row in session.scalars(query).yield_per(500):
         yield row_to_article(row)
+
+
+WARC_LOST = "warc_lost"  # the flag of an article whose response record a repair had to drop
+
+
+def forget_lost_records(session: Session, file: str, end: int) -> list[str]:
+    """A repair is about to drop the bytes of WARC ``file`` from ``end`` on: every article whose
+    record lies there is flagged ``warc_lost`` and its pointer cleared (never left naming bytes
+    that are gone), and the captures there are forgotten, so the next crawl fetches those pages
+    again in full (neither skipped on resume nor answered by a conditional GET) and points the
+    articles at the new records. Returns the articles' URLs; the caller commits."""
+    from sqlalchemy import delete
+
+    def lost(model: type[ArticleRow | CaptureRow]) -> Any:
+        return (model.warc_file == file) & (model.warc_offset + model.warc_length > end)
+
+    urls = []
+    for row in session.scalars(select(ArticleRow).where(lost(ArticleRow))):
+        row.flags = [*(row.flags or []), *([] if WARC_LOST in (row.flags or []) else [WARC_LOST])]
+        row.warc_file = row.warc_offset = row.warc_length = None
+        urls.append(row.url)
+    session.execute(delete(CaptureRow).where(lost(CaptureRow)))
+    session.flush()
+    return urls

@@ -82,6 +82,37 @@ def make_engine(url: str) -> Engine:
 
 
 @contextmanager
+def _beside(database: str, suffix: str) -> Iterator[None]:
+    """An exclusive ``flock`` on the file ``<database><suffix>`` for the block."""
+    with open(f"{database}{suffix}", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+STORE_LOCK = 742002  # PostgreSQL advisory lock key of the store transaction
+
+
+@contextmanager
+def store_lock(session: Session) -> Iterator[None]:
+    """One store transaction at a time on a database, across processes: dedup reads the
+    duplicate index, chooses clusters and writes them in one transaction, so two writers doing
+    it at once would each miss the other's copies (a story split into two clusters).
+    PostgreSQL takes an advisory lock held until the session's transaction ends (enter this at
+    its start); SQLite holds a ``flock`` beside the file for the block (commit inside it)."""
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        session.execute(text(f"SELECT pg_advisory_xact_lock({STORE_LOCK})"))
+        yield
+        return
+    database = bind.engine.url.database
+    if bind.dialect.name != "sqlite" or not database or database == ":memory:":
+        yield
+        return
+    with _beside(database, ".store.lock"):
+        yield
+
+
+@contextmanager
 def _migration_lock(engine: Engine) -> Iterator[None]:
     """One migrating process at a time on a SQLite file (a flock beside it): two workers opening
     a fresh database at once must not both create its tables. PostgreSQL takes an advisory lock
@@ -90,8 +121,7 @@ def _migration_lock(engine: Engine) -> Iterator[None]:
     if engine.dialect.name != "sqlite" or not database or database == ":memory:":
         yield
         return
-    with open(f"{database}.migrate.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with _beside(database, ".migrate.lock"):
         yield
 
 

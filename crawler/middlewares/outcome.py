@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 # RedirectMiddleware (600): what reaches this priority on the way back is final
 FETCH_OUTCOME_PRIORITY = 10
 MISSING = (404, 410)
+# exceptions counted under a plainer name: Scrapy cancels a download only when its body is
+# larger than DOWNLOAD_MAXSIZE (an oversize page, as the archive reader's ``too_large``)
+NAMES = {"DownloadCancelledError": "too_large"}
 
 
 def outcome_key(status: int) -> str:
@@ -40,7 +43,8 @@ class FetchOutcomeMiddleware:
     """Counts final fetch outcomes.
 
     Stats: ``fetch/ok`` (2xx, 3xx, 304), ``fetch/missing`` (404, 410),
-    ``fetch/failed/http_<status>``, ``fetch/failed/<ExceptionName>``; robots.txt is not counted.
+    ``fetch/failed/http_<status>``, ``fetch/failed/<ExceptionName>`` (``too_large`` for a body
+    over ``DOWNLOAD_MAXSIZE``); robots.txt is not counted.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -61,4 +65,5 @@ class FetchOutcomeMiddleware:
 
     def process_exception(self, request: Request, exception: Exception) -> None:
         if not isinstance(exception, IgnoreRequest) and not _is_robots(request):
-            self._inc(f"fetch/failed/{type(exception).__name__}")
+            name = type(exception).__name__
+            self._inc(f"fetch/failed/{NAMES.get(name, name)}")

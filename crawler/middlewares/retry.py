@@ -1,5 +1,7 @@
 """RetryAfterMiddleware: Scrapy's RetryMiddleware, honouring ``Retry-After`` on 429 and 503
-answers up to ``RETRY_AFTER_MAX`` seconds; a longer wait gives the request up (counted)."""
+answers up to ``RETRY_AFTER_MAX`` seconds. A longer wait pauses the site: the request is given
+up (counted), the crawl stops cleanly (reason ``paused``, exit status 1, the wait reported),
+and the same command run later resumes it (``crawler.extensions.resume``)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.utils.asyncio import is_asyncio_available
-from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.defer import _schedule_coro, maybe_deferred_to_future
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -53,9 +55,11 @@ def retry_after(value: bytes | str | None, now: datetime | None = None) -> float
 class RetryAfterMiddleware(RetryMiddleware):
     """Settings: Scrapy's ``RETRY_*``, and ``RETRY_AFTER_MAX`` (seconds, default 120).
     Stats: Scrapy's ``retry/*``, ``retry/after/waited``, ``retry/after/too_long`` (the answer
-    stands: ``fetch/failed/http_429`` or ``_503``)."""
+    stands: ``fetch/failed/http_429`` or ``_503``), ``site/paused_for`` (the longest wait asked
+    for, in seconds, when the site was paused)."""
 
     max_wait = 120.0
+    paused = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Any:
@@ -66,6 +70,24 @@ class RetryAfterMiddleware(RetryMiddleware):
     def _inc(self, key: str) -> None:
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(key)
+
+    def _pause(self, request: Request, wait: float) -> None:
+        """The server asks for a longer pause than we wait: stop the crawl of this site (once)
+        rather than keep asking a server that said to come back later."""
+        if self.crawler.stats is not None:
+            self.crawler.stats.max_value("site/paused_for", round(wait))
+        if self.paused:
+            return
+        self.paused = True
+        logger.error(
+            "Pausing the crawl: %s answered Retry-After %.0f s (RETRY_AFTER_MAX is %.0f s); "
+            "run the same command after that to resume",
+            request.url,
+            wait,
+            self.max_wait,
+        )
+        if self.crawler.engine is not None:
+            _schedule_coro(self.crawler.engine.close_spider_async(reason="paused"))
 
     async def process_response(  # type: ignore[override]
         self, request: Request, response: Response, spider: Any = None
@@ -79,12 +101,7 @@ class RetryAfterMiddleware(RetryMiddleware):
             return super().process_response(request, response)
         if wait > self.max_wait:
             self._inc("retry/after/too_long")
-            logger.warning(
-                "Gave up %s: the server asks to retry after %.0f s (RETRY_AFTER_MAX is %.0f s)",
-                request.url,
-                wait,
-                self.max_wait,
-            )
+            self._pause(request, wait)
             return response
         retry = self._retry(request, f"{response.status} with Retry-After {wait:.0f}")
         if retry is None:

@@ -79,7 +79,7 @@ class WarcCaptureMiddleware:
     ``<DATA_DIR>/index.cdxj`` when it closes; ``parts``: only the per-WARC parts in
     ``<DATA_DIR>/indexes/``; ``off``).
     Stats: ``warc/records``, ``warc/bytes``, ``warc/revisit``, ``warc/request_only``,
-    ``warc/write_error``.
+    ``warc/write_error``, ``warc/repair/records_lost``.
 
     A failed write (a full disk, an I/O error) stops the crawl (reason ``warc_write_failed``,
     exit status 2): a page that cannot be archived is not passed on, and the writer has cut its
@@ -114,10 +114,34 @@ class WarcCaptureMiddleware:
         crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
         return mw
 
-    def spider_opened(self) -> None:
-        # indexed with this crawl's own files when it closes (``unindexed``)
-        for path in recover(self.directory):
+    def _repair(self) -> None:
+        """Repair the WARCs interrupted crawls left open (indexed with this crawl's own files
+        when it closes, see ``unindexed``); articles whose records are cut are flagged."""
+        for path in recover(self.directory, cut=self._records_cut):
             logger.warning("Repaired WARC left open by an interrupted crawl: %s", path)
+
+    def _records_cut(self, file: str, end: int) -> None:
+        from crawler.db.repository import forget_lost_records
+        from crawler.extensions.database import Database
+
+        database = self.crawler.get_extension(Database)
+        if database is None:
+            return
+        with database.factory() as session:
+            urls = forget_lost_records(session, file, end)
+            session.commit()
+        if urls:
+            self._count("warc/repair/records_lost", len(urls))
+            logger.error(
+                "Repairing %s drops the records of %d stored articles (flagged warc_lost; "
+                "their pages are fetched again), e.g. %s",
+                file,
+                len(urls),
+                urls[0],
+            )
+
+    def spider_opened(self) -> None:
+        self._repair()
         spider = self.crawler.spider
         settings = self.crawler.settings
         info = {
@@ -146,8 +170,7 @@ class WarcCaptureMiddleware:
         self.writer_files = list(self.writer.files)
         self.writer = None
         # a distributed worker killed meanwhile left its file open: whoever finds it repairs it
-        for path in recover(self.directory):
-            logger.warning("Repaired WARC left open by an interrupted crawl: %s", path)
+        self._repair()
         if self.index_path:
             from archive.cdxj import index_parts, merge_index, unindexed  # surt: when indexing
 

@@ -50,6 +50,48 @@ def test_recover_truncated_mid_record(tmp_path):
     assert stats.records == 5  # warcinfo + 2 x (response, request)
 
 
+def test_recover_tells_what_it_cuts_before_cutting(tmp_path):
+    copy, refs = three_records_open_copy(tmp_path)
+    last = refs[-1]
+    with copy.open("r+b") as fh:
+        fh.truncate(last.offset + last.length // 2)
+    told = []
+
+    def cut(name: str, end: int) -> None:
+        told.append((name, end, copy.exists()))  # the bytes are still there
+
+    [fixed] = recover(copy.parent, cut)
+    assert told == [(last.file, last.offset, True)]
+    assert fixed.stat().st_size == last.offset
+
+
+def test_recover_keeps_the_file_when_what_it_cuts_cannot_be_flagged(tmp_path):
+    copy, refs = three_records_open_copy(tmp_path)
+    with copy.open("r+b") as fh:
+        fh.truncate(refs[1].offset + 10)
+    size = copy.stat().st_size
+
+    def cut(name: str, end: int) -> None:
+        raise OSError("the database is gone")
+
+    assert recover(copy.parent, cut) == []
+    assert copy.stat().st_size == size  # left as it was, repaired next time
+    told = []
+    [fixed] = recover(copy.parent, lambda name, end: told.append(end))
+    assert told == [refs[1].offset]
+    assert fixed.stat().st_size == refs[1].offset
+
+
+def test_recover_tells_nothing_for_a_whole_file_and_offset_0_for_a_removed_one(tmp_path):
+    copy, _refs = three_records_open_copy(tmp_path)
+    told = []
+    assert len(recover(copy.parent, lambda name, end: told.append(end))) == 1
+    assert told == []
+    (tmp_path / "x.warc.gz.open").write_bytes(b"\x1f\x8b\x08\x00garbage")
+    assert recover(tmp_path, lambda name, end: told.append((name, end))) == []
+    assert told == [("x.warc.gz", 0)]
+
+
 def test_recover_whole_file_is_only_renamed(tmp_path):
     copy, _refs = three_records_open_copy(tmp_path)
     size = copy.stat().st_size

@@ -57,6 +57,16 @@ def site_profile(sim, sites, site_id, extra_start=()):
         ({"fetch/missing": 4}, FAILED, "every fetch failed"),
         ({"robotstxt/forbidden": 3}, FAILED, "robots.txt"),
         ({"fetch/ok": 30, "exit/status": 2, "exit/reason": "disk full"}, FAILED, "disk full"),
+        (
+            {
+                "fetch/ok": 3,
+                "fetch/failed/http_429": 1,
+                "site/paused_for": 3600,
+                "finish_reason": "paused",
+            },
+            DONE_WITH_ERRORS,
+            "paused: the server asked to retry after 3600 s, more than RETRY_AFTER_MAX",
+        ),
     ],
 )
 def test_crawl_status_from_stats(stats, status, why):

@@ -14,6 +14,7 @@ from crawler.db.session import open_database
 from model.items import Article
 from pipelines.dedup.hashing import content_hash, minhash
 from pipelines.dedup.index import assign, index_signature
+from pipelines.store import store_batch
 from tests.helpers import service_missing
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -161,3 +162,87 @@ def test_processes_opening_a_fresh_database_at_once_migrate_it_once(tmp_path):
         tables = pool.map(_open, [url] * 6)
     assert all("articles" in t for t in tables)
     assert len({tuple(t) for t in tables}) == 1
+
+
+def _pointer(factory, aid: str) -> tuple[str | None, int | None, int | None]:
+    from crawler.db.models import ArticleRow
+
+    with factory() as session:
+        row = session.get(ArticleRow, aid)
+        assert row is not None
+        return row.warc_file, row.warc_offset, row.warc_length
+
+
+def test_a_writer_never_keeps_half_of_another_writers_pointer(factory):
+    def at(file: str, offset: int, length: int) -> Article:
+        return article("a1", STORY, warc={"file": file, "offset": offset, "length": length})
+
+    from crawler.db.models import ArticleRow
+
+    with factory() as first, factory() as second:
+        store_article(first, at("one.warc.gz", 100, 10))
+        first.commit()
+        # `first` read the row, then another writer stored the article again and committed
+        # (READ COMMITTED lets that happen between a writer's SELECT and its UPDATE)
+        seen = first.get(ArticleRow, "a1")
+        store_article(second, at("two.warc.gz", 200, 20))
+        second.commit()
+        store_article(first, at("three.warc.gz", 100, 10))  # the offset `first` saw
+        first.commit()
+        assert seen is not None
+    # before: ("three.warc.gz", 200, 20), the file of one capture with the offset of another
+    assert _pointer(factory, "a1") == ("three.warc.gz", 100, 10)
+
+
+def test_store_transactions_of_two_writers_never_overlap(factory):
+    import threading
+
+    from crawler.db.session import store_lock
+
+    entered = threading.Event()
+
+    def second_writer() -> None:
+        with factory() as session, store_lock(session):
+            entered.set()
+            session.commit()
+
+    thread = threading.Thread(target=second_writer)
+    with factory() as session, store_lock(session):
+        store_article(session, article("a1", STORY))  # not committed yet
+        thread.start()
+        assert not entered.wait(0.5), "a second store transaction ran inside the first"
+        session.commit()
+    thread.join(10)
+    assert entered.is_set()
+
+
+def test_records_a_repair_drops_leave_their_articles_flagged_and_their_captures_forgotten(
+    factory,
+):
+    from crawler.db.repository import WARC_LOST, forget_lost_records
+
+    def at(aid: str, file: str, offset: int) -> Article:
+        warc = {"file": file, "offset": offset, "length": 100}
+        capture = {"url": f"http://a.test/{aid}.html", "site": "a", "status": 200,
+                   "warc_file": file, "warc_offset": offset, "warc_length": 100}  # fmt: skip
+        return article(aid, STORY + aid, warc=warc, capture=capture)
+
+    arts = [at("a0", "f.warc.gz", 0), at("a1", "f.warc.gz", 100), at("a2", "f.warc.gz", 200),
+            at("b0", "g.warc.gz", 200)]  # fmt: skip
+    with factory() as session:
+        store_batch(session, arts)
+        session.commit()
+        # the file is cut at byte 150: a1's record loses its end, a2's is gone
+        assert sorted(forget_lost_records(session, "f.warc.gz", 150)) == [
+            "http://a.test/a1.html", "http://a.test/a2.html",
+        ]  # fmt: skip
+        session.commit()
+        stored = {a.id: a for a in iter_articles(session)}
+        captured = set(session.scalars(select(CaptureRow.url)))
+    assert stored["a0"].warc == {"file": "f.warc.gz", "offset": 0, "length": 100}
+    assert stored["b0"].warc is not None
+    for aid in ("a1", "a2"):
+        assert stored[aid].warc is None
+        assert WARC_LOST in stored[aid].flags
+        assert stored[aid].text == STORY + aid  # the article stays; only its record is gone
+    assert captured == {"http://a.test/a0.html", "http://a.test/b0.html"}

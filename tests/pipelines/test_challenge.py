@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.extract.challenge import challenge_reason
-from tests.e2e.test_hostile import CHALLENGE, SCRIPT_ONLY, article
+from tests.faults.hostile import CHALLENGE, SCRIPT_ONLY, article
 
 SITES = Path(__file__).resolve().parents[1] / "sites"
 
