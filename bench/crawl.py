@@ -5,8 +5,10 @@ WARC writing <= 3% of crawl time).
     python -m bench.crawl [--articles 480] [--keep] [--base-port N]
     python -m bench.crawl --replay-only DIR      # steps 3 and 4 only, on a kept run's folder
 
-The simulator serves the six portals from another process (``python -m tests.simulator``), so
-the server's CPU is not charged to the crawler's process. Then, one process per portal and one
+The six portals are served from another process, so the server's work is not the crawler's:
+by default nginx serving the simulator's pages rendered once into files (``bench.static``; the
+setup of issue 13's own figures), or with ``--server simulator`` the Python simulator, which
+renders every page on request and so takes CPU from the crawls on a 2-core machine. Then, one process per portal and one
 after the other, as users run them:
 
 1. bare: a Scrapy ``CrawlSpider`` with the profile's regexes and Scrapy's defaults
@@ -33,7 +35,9 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from bench.static import nginx_binary, serve
 from tests.helpers import ROOT, free_base_port
 
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
@@ -207,9 +211,16 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=480, help="articles per portal")
     parser.add_argument("--keep", action="store_true", help="keep the data folder")
     parser.add_argument(
+        "--server",
+        choices=["nginx", "simulator"],
+        default="nginx" if nginx_binary() else "simulator",
+        help="nginx serving the simulator's pages rendered once (default when installed), "
+        "or the Python simulator rendering every page on request",
+    )
+    parser.add_argument(
         "--base-port",
         type=int,
-        help="serve the simulator on this port + 1..6 (default: free ports)",
+        help="serve the portals on this port + 1..6 (default: free ports)",
     )
     parser.add_argument(
         "--replay-only",
@@ -234,7 +245,17 @@ def main() -> None:
         return
     root = Path(tempfile.mkdtemp(prefix="bench-crawl-"))
     print(f"{load()} at the start; {cores} cores; data in {root}", flush=True)
-    server, base = start_simulator(args.articles, args.base_port)
+    if args.server == "nginx":
+        from tests.simulator import Simulator
+
+        rendered = Simulator(
+            base_port=args.base_port or free_base_port(), articles_per_portal=args.articles
+        )
+        server: subprocess.Popen[Any] = serve(rendered, root / "static")
+        base = rendered.base_port
+    else:
+        server, base = start_simulator(args.articles, args.base_port)
+    print(f"server: {args.server}", flush=True)
     try:
         from tests.simulator import Simulator
 
