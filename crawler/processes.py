@@ -9,6 +9,8 @@ from __future__ import annotations
 import multiprocessing
 from typing import TYPE_CHECKING
 
+from crawler.lifeline import keep_main_script_out
+
 if TYPE_CHECKING:
     from multiprocessing.context import ForkServerContext
 
@@ -26,7 +28,9 @@ PRELOAD = [
 
 def forkserver() -> ForkServerContext:
     """The multiprocessing context every helper process of a crawl starts from. The preload
-    list is the fork server's, set before it starts: whichever helper starts first starts it."""
+    list is the fork server's, set before it starts: whichever helper starts first starts it.
+    No helper runs the parent's main script again (``crawler.lifeline.keep_main_script_out``)."""
+    keep_main_script_out()
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
     return context

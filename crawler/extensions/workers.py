@@ -36,8 +36,9 @@ def warm_up(pool: Executor, workers: int) -> None:
 
 def make_pool(workers: int = 0) -> Executor:
     """A process pool of ``workers`` processes (0: one per core), started by the crawl's fork
-    server (``crawler.processes``) so workers never inherit the reactor or open WARC files. Workers exit when this process dies
-    (``crawler.lifeline``), even by SIGKILL, and the fork server and resource tracker with them."""
+    server (``crawler.processes``) so workers never inherit the reactor or open WARC files.
+    Workers exit when this process dies (``crawler.lifeline``), even by SIGKILL, and the fork
+    server and resource tracker with them."""
     count = workers or os.cpu_count() or 1
     return ProcessPoolExecutor(
         max_workers=count, mp_context=forkserver(), initializer=die_with, initargs=(os.getpid(),)
