@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import numpy as np
     from sqlalchemy import Connection
 
 __all__ = [
@@ -180,19 +181,21 @@ def lock_writers(connection: Connection) -> None:
         connection.exec_driver_sql("SELECT pg_advisory_xact_lock(742013)")
 
 
-def append_log(connection: Connection, bands: Sequence[tuple[int, int]]) -> None:
-    """Band rows ``(key, doc)`` appended to ``dedup_bands_log`` in the given order."""
-    if not bands:
+def append_log(connection: Connection, keys: np.ndarray, docs: np.ndarray) -> None:
+    """Band rows ``(keys[i], docs[i])`` appended to ``dedup_bands_log`` in the given order."""
+    if not len(keys):
         return
     if _postgres(connection):
-        keys, owners = zip(*bands, strict=True)
         connection.exec_driver_sql(
             "INSERT INTO dedup_bands_log (key, doc) SELECT * FROM unnest(%s::bigint[], "
             "%s::bigint[])",
-            (_ints(keys), _ints(owners)),
+            (_ints(keys.tolist()), _ints(docs.tolist())),
         )
         return
-    connection.exec_driver_sql("INSERT INTO dedup_bands_log (key, doc) VALUES (?, ?)", list(bands))
+    connection.exec_driver_sql(
+        "INSERT INTO dedup_bands_log (key, doc) VALUES (?, ?)",
+        list(zip(keys.tolist(), docs.tolist(), strict=True)),
+    )
 
 
 def read_log(connection: Connection, after: int) -> tuple[int | None, list[tuple[int, int, int]]]:
