@@ -1,6 +1,8 @@
 """Worker processes die with the crawl or replay that started them: a SIGKILL of the parent
 must not leave the pool's workers (and, through them, the fork server and the resource
-tracker) running. Scrapy-free: imported by every worker at start.
+tracker) running. Scrapy-free: imported by every worker at start, so the pool's own tasks
+(:func:`warm_task`) live here too: a task defined in a module that imports Scrapy would make
+every worker import Scrapy to unpickle it.
 """
 
 from __future__ import annotations
@@ -9,12 +11,14 @@ import contextlib
 import ctypes
 import os
 import signal
+import sys
 import threading
 import time
 from pathlib import Path
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 POLL_SECONDS = 0.5
+WARM_SECONDS = 0.05  # each warm-up task holds its worker this long, so the next one spawns another
 
 
 def alive(pid: int) -> bool:
@@ -47,3 +51,22 @@ def die_with(owner: int) -> None:
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     parent = os.getppid()
     threading.Thread(target=_watch, args=(owner, parent), name="lifeline", daemon=True).start()
+
+
+def keep_main_script_out() -> None:
+    """Workers must not run the parent's main script again. multiprocessing re-runs a
+    ``__main__`` that has no module spec (a console script such as ``scrapy``, whose module body
+    imports ``scrapy.cmdline``) in every worker it starts, about 0.3 s of CPU each per crawl and
+    replay; a ``__main__`` named as a module's ``__main__`` is left alone. Our tasks are all
+    module-level functions of our packages, so workers never need the main script."""
+    main = sys.modules.get("__main__")
+    if main is not None and getattr(main, "__spec__", None) is None:
+        from importlib.machinery import ModuleSpec
+
+        main.__spec__ = ModuleSpec("__main__", None)
+
+
+def warm_task() -> None:
+    """The pool's warm-up task (``crawler.extensions.workers.warm_up``): holds its worker for a
+    moment, so that each of the tasks sent at once starts a worker of its own."""
+    time.sleep(WARM_SECONDS)
