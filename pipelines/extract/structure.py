@@ -5,7 +5,8 @@ headline rather than on where most text is.
    ``title`` class/id when there are several).
 2. **Info lines**: the date/来源/作者/编辑 lines right under it (read plain: glosses removed,
    simplified), skipping chrome; the anchor is the last of them (or the headline).
-3. **Start**: the first line after the anchor that is neither chrome, info nor a link list.
+3. **Start**: the first line after the anchor that is neither chrome, info, a dash-led
+   subtitle nor a link list.
 4. **Container**: among the elements holding the start line (its ancestors), the one with the
    best score, counted from the start line to the first end-of-article marker (上一篇/下一篇,
    相关阅读, comment blocks, share bars, the 编辑 line, legal footers; see chrome.py):
@@ -23,7 +24,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .chrome import ATTACHMENTS, end_kind, is_caption, is_drop, is_editor, is_end
+from .chrome import (
+    ATTACHMENTS,
+    end_kind,
+    is_caption,
+    is_drop,
+    is_editor,
+    is_end,
+    is_subtitle,
+)
 from .document import Doc, Line, headline_index, hint, is_info
 from .labels import plain
 
@@ -138,6 +147,8 @@ def _first_text(doc: Doc, after: int, fields: set[int]) -> int | None:
             continue
         text = plain(line.text)
         if line.chrome or is_drop(text) or _linky(line) or is_editor(text) or is_end(text):
+            continue
+        if is_subtitle(text):  # a subtitle between headline and text: the text starts after it
             continue
         if _is_paragraph(line, text) and not is_picture_text(line, text):
             return i

@@ -85,3 +85,18 @@ def test_summary_word_in_running_text_is_kept():
 )
 def test_captions(line, caption):
     assert is_caption(line) is caption
+
+
+@pytest.mark.parametrize(
+    ("line", "menu"),
+    [
+        ("首页 | 新闻中心 | 政务公开 | 办事服务", True),
+        ("新闻｜体育｜财经｜娱乐｜图片", True),
+        ("關於我們 | 聯絡我們 | 網站地圖 | 私隱政策", True),
+        ("2020-01-01 | 人民网 | 张三 | 李四", False),  # an info line without labels
+        ("甲方 | 乙方", False),
+        ("今天，我们 | 去了 | 城里 | 开会", False),  # running text with bars
+    ],
+)
+def test_menu_bar_without_its_links_is_chrome(line, menu):
+    assert is_drop(plain(line)) is menu

@@ -253,3 +253,18 @@ def test_closing_byline_found_past_a_photo_story_and_attachment_lists():
         "</div></div></div>", f"{pictures}{files}<p>（摄影：高翔）</p></div></div></div>"
     )
     assert run(html).author == "高翔"
+
+
+def test_subtitle_over_a_short_article_is_not_its_start():
+    # the subtitle sits in its own block between the info line and the text, with a summary box
+    # and a byline after it: the text starts after them, not at the subtitle
+    between = (
+        "<h3>——某县开展森林防火专项检查纪实</h3>"
+        f"<div class='lead'>【核心提示】{SHORT[0][:20]}…</div><div>记者：何东铭</div>"
+    )
+    html = page_html(SHORT, INFO).replace('<div class="tools">', between + '<div class="tools">')
+    doc = parse(html, URL)
+    found = locate(doc, TITLE)
+    assert found is not None
+    assert found.lines == SHORT
+    assert run(html).text == SHORT[0]
