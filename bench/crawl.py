@@ -4,8 +4,10 @@ WARC writing <= 3% of crawl time).
 
     python -m bench.crawl [--articles 480] [--keep]
 
-The simulator serves the six portals from another process (``python -m tests.simulator``), so
-the server's CPU is not charged to the crawler's process. Then, one process per portal and one
+The six portals are served from another process, so the server's work is not the crawler's:
+by default nginx serving the simulator's pages rendered once into files (``bench.static``; the
+setup of issue 13's own figures), or with ``--server simulator`` the Python simulator, which
+renders every page on request and so takes CPU from the crawls on a 2-core machine. Then, one process per portal and one
 after the other, as users run them:
 
 1. bare: a Scrapy ``CrawlSpider`` with the profile's regexes and Scrapy's defaults
@@ -32,7 +34,9 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from bench.static import nginx_binary, serve
 from tests.helpers import ROOT, free_base_port
 
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
@@ -174,6 +178,13 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=480, help="articles per portal")
     parser.add_argument("--keep", action="store_true", help="keep the data folder")
     parser.add_argument(
+        "--server",
+        choices=["nginx", "simulator"],
+        default="nginx" if nginx_binary() else "simulator",
+        help="nginx serving the simulator's pages rendered once (default when installed), "
+        "or the Python simulator rendering every page on request",
+    )
+    parser.add_argument(
         "--trafilatura", nargs=2, metavar=("WARCS", "SITES"), help=argparse.SUPPRESS
     )
     args = parser.parse_args()
@@ -183,7 +194,15 @@ def main() -> None:
     root = Path(tempfile.mkdtemp(prefix="bench-crawl-"))
     cores = os.cpu_count() or 1
     print(f"{load()} at the start; {cores} cores; data in {root}", flush=True)
-    server, base = start_simulator(args.articles)
+    if args.server == "nginx":
+        from tests.simulator import Simulator
+
+        rendered = Simulator(base_port=free_base_port(), articles_per_portal=args.articles)
+        server: subprocess.Popen[Any] = serve(rendered, root / "static")
+        base = rendered.base_port
+    else:
+        server, base = start_simulator(args.articles)
+    print(f"server: {args.server}", flush=True)
     try:
         from tests.simulator import Simulator
 

@@ -1,6 +1,8 @@
 """Worker processes die with the crawl or replay that started them: a SIGKILL of the parent
 must not leave the pool's workers (and, through them, the fork server and the resource
-tracker) running. Scrapy-free: imported by every worker at start.
+tracker) running. Scrapy-free: imported by every worker at start, so the pool's own tasks
+(:func:`warm_task`) live here too: a task defined in a module that imports Scrapy would make
+every worker import Scrapy to unpickle it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 POLL_SECONDS = 0.5
+WARM_SECONDS = 0.05  # each warm-up task holds its worker this long, so the next one spawns another
 
 
 def alive(pid: int) -> bool:
@@ -47,3 +50,9 @@ def die_with(owner: int) -> None:
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     parent = os.getppid()
     threading.Thread(target=_watch, args=(owner, parent), name="lifeline", daemon=True).start()
+
+
+def warm_task() -> None:
+    """The pool's warm-up task (``crawler.extensions.workers.warm_up``): holds its worker for a
+    moment, so that each of the tasks sent at once starts a worker of its own."""
+    time.sleep(WARM_SECONDS)

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Self
+from urllib.parse import urljoin
 
 from scrapy import Request, Spider, signals
 from scrapy.http import TextResponse
 from scrapy.linkextractors import LinkExtractor
+from scrapy.utils.response import get_base_url
 from scrapy.utils.sitemap import Sitemap
+from w3lib.html import strip_html5_whitespace
+from w3lib.url import safe_url_string
 
+from model.hrefs import href_values
 from model.items import Page
 from model.pagers import datastore_links, datastore_next, script_pages
 from model.urls import canonical_url
@@ -29,6 +34,7 @@ if TYPE_CHECKING:
 
 
 CANONICAL_KEPT = 65_536  # links whose canonical URL a spider remembers (then it starts over)
+HREFS_KEPT = 65_536  # href values whose resolved URL a spider remembers (then it starts over)
 
 
 def _headers(response: Response) -> list[tuple[str, str]]:
@@ -42,7 +48,9 @@ def _headers(response: Response) -> list[tuple[str, str]]:
 class PortalSpider(Spider):
     """Crawls one portal from its profile (set as a class attribute by the spider loader).
 
-    Stats: ``spider/list_pages``, ``spider/list_pages/over_limit``, ``spider/articles``.
+    Stats: ``spider/list_pages``, ``spider/list_pages/over_limit``, ``spider/articles``,
+    ``spider/article_links/parsed`` (article pages whose links were extracted),
+    ``spider/article_links/skipped`` (none of their links could lead anywhere new).
     """
 
     profile: ClassVar[SiteProfile]
@@ -56,6 +64,8 @@ class PortalSpider(Spider):
         # links) are not made into requests at all (see ``requests_for``)
         self.scheduled: set[str] = set()
         self.canonical: dict[str, str] = {}  # link -> canonical URL, for the links seen last
+        # (base URL's part that matters, href value, encoding) -> canonical URL or None (bogus)
+        self.resolved: dict[tuple[str, str, str], str | None] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -100,13 +110,8 @@ class PortalSpider(Spider):
         ``new_only``, none for an article URL already scheduled (the dupefilter would drop it;
         not on list pages, whose whole output ``KnownArticlesMiddleware`` reads)."""
         scheduled = self.scheduled if new_only else ()
-        canonical = self.canonical
         for raw in urls:
-            url = canonical.get(raw)
-            if url is None:
-                if len(canonical) >= CANONICAL_KEPT:
-                    canonical.clear()
-                url = canonical[raw] = canonical_url(raw, self.profile)
+            url = self._canonical(raw)
             if self.profile.is_article(url):
                 if url not in scheduled:
                     yield self.article_request(url)
@@ -115,15 +120,76 @@ class PortalSpider(Spider):
                 if request is not None:
                     yield request
 
-    def links(self, response: Response) -> Iterator[str]:
+    def links(self, response: Response, *, new_only: bool = False) -> Iterator[str]:
+        """The page's links (anchors, script pagers, Hanweb datastores). With ``new_only`` (an
+        article page, whose output ``requests_for`` filters the same way), the anchors only
+        if one of them may lead somewhere new (:meth:`may_lead_somewhere_new`): an article
+        page's links mostly lead where the crawl has been, and the HTML parse of a link
+        extractor costs more than the rest of the page's handling."""
         if not isinstance(response, TextResponse):
             return
         if self.profile.encoding:
             response = response.replace(encoding=self.profile.encoding)
-        for link in self._link_extractor.extract_links(response):
-            yield link.url
+        if not new_only or self.may_lead_somewhere_new(response):
+            if new_only:
+                self._stat("spider/article_links/parsed")
+            for link in self._link_extractor.extract_links(response):
+                yield link.url
+        else:
+            self._stat("spider/article_links/skipped")
         yield from script_pages(response.text, response.url)  # TRS createPageHTML pagers
         yield from datastore_links(response.text, response.url)  # Hanweb JCMS script lists
+
+    def may_lead_somewhere_new(self, response: TextResponse) -> bool:
+        """Whether a link of ``response`` may be an article not yet scheduled or a list page
+        not yet requested (what ``requests_for(..., new_only=True)`` makes requests for).
+        Reads every ``href`` value without parsing the page (``model.hrefs``: a superset of
+        the link extractor's links) and resolves each as the link extractor does (strip,
+        join with the base URL, percent-encode in the page's encoding), then canonicalizes
+        it; a value that cannot be resolved counts as new."""
+        base, encoding = get_base_url(response), response.encoding
+        profile, scheduled = self.profile, self.scheduled
+        for value in href_values(response.text):
+            url = self._resolve(base, value, encoding, response.url)
+            if url is None:
+                return True
+            if profile.is_article(url):
+                if url not in scheduled:
+                    return True
+            elif profile.is_list(url) and url not in self.list_pages:
+                return True
+        return False
+
+    def _resolve(self, base: str, value: str, encoding: str, page_url: str) -> str | None:
+        value = strip_html5_whitespace(value)
+        # the part of the base URL a join with this value depends on (see urllib's urljoin)
+        if "://" in value[:16] and value.split("://", 1)[0].isalpha():
+            key = ""
+        elif value.startswith("/") and not value.startswith("//"):
+            key = base[: base.find("/", base.find("//") + 2)] if base.count("/") > 2 else base
+        else:
+            key = base
+        resolved = self.resolved
+        if (key, value, encoding) in resolved:
+            return resolved[key, value, encoding]
+        try:
+            url: str | None = urljoin(page_url, safe_url_string(urljoin(base, value), encoding))
+        except ValueError:  # the link extractor skips it: nothing to request
+            url = None
+        if url is not None:
+            url = self._canonical(url)
+        if len(resolved) >= HREFS_KEPT:
+            resolved.clear()
+        resolved[(key, value, encoding)] = url
+        return url
+
+    def _canonical(self, raw: str) -> str:
+        url = self.canonical.get(raw)
+        if url is None:
+            if len(self.canonical) >= CANONICAL_KEPT:
+                self.canonical.clear()
+            url = self.canonical[raw] = canonical_url(raw, self.profile)
+        return url
 
     # --- callbacks ------------------------------------------------------------------------
     def parse_list(self, response: Response) -> Iterator[Request]:
@@ -137,7 +203,7 @@ class PortalSpider(Spider):
     def parse_article(self, response: Response) -> Iterator[Page | Request]:
         self._stat("spider/articles")
         yield self.page_from(response)
-        yield from self.requests_for(self.links(response), new_only=True)
+        yield from self.requests_for(self.links(response, new_only=True), new_only=True)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         try:

@@ -5,7 +5,10 @@ revision on open. SQLite gets WAL and a busy timeout so a crawl and a reader can
 from __future__ import annotations
 
 import fcntl
+import random
 import re
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -55,11 +58,30 @@ def _cause(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
 
 
+WAL_SWITCH_SECONDS = 30.0  # how long a connection keeps trying to turn a new file to WAL
+
+
+def _wal(cursor: Any) -> None:
+    """``PRAGMA journal_mode=WAL``, retried: on a brand-new file the switch needs an exclusive
+    lock, and when two processes open the file at the same moment SQLite answers one of them
+    "database is locked" at once (a deadlock it refuses to wait out, so ``busy_timeout`` does not
+    help). The other switches the file; this one tries again and finds it in WAL already."""
+    deadline = time.monotonic() + WAL_SWITCH_SECONDS
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02 + random.random() * 0.05)
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
+    _wal(cursor)
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     # 64 MiB of page cache per connection (default 2 MiB): the duplicate index's b-trees are
     # probed at random keys; a fixed size keeps memory bounded whatever the database size

@@ -9,14 +9,13 @@ import logging
 import multiprocessing
 import os
 import threading
-import time
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from scrapy import signals
 
-from crawler.lifeline import die_with
+from crawler.lifeline import die_with, warm_task
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -37,18 +36,13 @@ PRELOAD = [
     "model.profiles",
     "crawler.lifeline",
 ]
-WARM_SECONDS = 0.05  # each warm-up task holds its worker this long, so the next one spawns another
-
-
-def _warm_task() -> None:
-    time.sleep(WARM_SECONDS)
 
 
 def warm_up(pool: Executor, workers: int) -> None:
     """Start ``pool``'s processes (fork server, preloaded imports, workers) and return once
     they run: done in a thread of its own, since the spawning blocks its caller."""
     count = workers or os.cpu_count() or 1
-    for future in [pool.submit(_warm_task) for _ in range(count)]:
+    for future in [pool.submit(warm_task) for _ in range(count)]:
         future.result()
 
 

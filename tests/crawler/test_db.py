@@ -164,6 +164,26 @@ def test_processes_opening_a_fresh_database_at_once_migrate_it_once(tmp_path):
     assert len({tuple(t) for t in tables}) == 1
 
 
+def test_a_fresh_file_another_connection_is_writing_is_opened_once_it_commits(tmp_path):
+    """Two processes opening a brand-new file at once: one holds a write lock while the other
+    turns the file to WAL, and SQLite answers that one "database is locked" at once, without
+    waiting. The open must wait for the writer instead of failing the crawl."""
+    import sqlite3
+    import threading
+
+    path = tmp_path / "fresh.db"
+    writer = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    writer.execute("CREATE TABLE other (a)")
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("INSERT INTO other VALUES (1)")
+    threading.Timer(0.3, writer.execute, ["COMMIT"]).start()
+    factory = open_database(f"sqlite:///{path}")
+    with factory() as session:
+        assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert session.execute(text("SELECT count(*) FROM other")).scalar() == 1
+    writer.close()
+
+
 def _pointer(factory, aid: str) -> tuple[str | None, int | None, int | None]:
     from crawler.db.models import ArticleRow
 
