@@ -1,7 +1,7 @@
 """Page chrome recognized line by line, on *plain* lines (glosses removed, simplified script:
 see labels.py), so one pattern serves both scripts.
 
-Two kinds: an **end** marker closes the article once its text has begun (上一篇/下一篇,
+Two kinds: an **end** marker closes the article once its text has begun (完, 上一篇/下一篇,
 相关阅读 lists, comment blocks and rules, share and print bars, copyright and ICP footers);
 a **drop** line is chrome wherever it sits (font-size switches, counters, captions, menu bars,
 lines of punctuation) and is skipped.
@@ -23,7 +23,7 @@ RELATED = re.compile(
 )
 # after these the article is over: neighbours, comment blocks, disclaimers
 TAIL_HEADING = re.compile(
-    r"^[【\[（(]?\s*(?:上一篇|下一篇|上一条|下一条|上篇|下篇|网友评论|最新评论|网友最新评论|我要评论|"
+    r"^[【\[（(]?\s*(?:上一篇|下一篇|上一条|下一条|上篇|下篇|前一篇|后一篇|前一条|后一条|网友评论|最新评论|网友最新评论|我要评论|"
     r"发表评论|热门评论|评论须知|评论列表|全部评论|文明上网|评论)"
     + _HEADING_END
     + r"|^[【\[]?(?:声明|反侵权公告|版权声明|免责声明|特别声明)[】\]]?\s*[:：]?\s*$"
@@ -57,7 +57,7 @@ FONT = re.compile(
     r"字体\s*[:：]?\s*[【\[]?\s*大\s*[】\]]?\s*[【\[]?\s*中|字号\s*[:：]\s*(?:大|T)|【\s*大\s*中\s*小\s*】"
 )
 JUNK = re.compile(
-    r"^[-–—|·•>\s\[\]【】()（）]*$|^[-–—=_*~·.]{3,}.{0,6}[-–—=_*~·.]{3,}$|^感谢您访问|^(?:字号|图集|分享|打印|收藏|关闭|返回|纠错)$"
+    r"^[-–—|·•>\s\[\]【】()（）＊*※★☆=＝_~～]*$|^[-–—=_*~·.]{3,}.{0,6}[-–—=_*~·.]{3,}$|^感谢您访问|^(?:字号|图集|分享|打印|收藏|关闭|返回|纠错)$"
     r"|^[【\[（(]?\s*(?:作者|作\s者|记者|通讯员|撰稿)\s*[:：][^，。]{0,25}[】\]）)]?$"
     r"|^(?:浏览|点击|阅读|访问)(?:次数|量|数)?\s*[:：]\s*\d*\s*(?:次)?$"
     # the page's own address: 本文链接：http://…
@@ -115,9 +115,15 @@ SHORT = 60
 END_MAX = 80
 
 
+# the word that closes a press release or a wire story: 完, （完）, -完-, 【完】
+THE_END = re.compile(r"^[（(【\[〔\-—－\s]*完[）)】\]〕\-—－\s]*$")
+
+
 def end_kind(text: str) -> str | None:
     """``"hard"`` when ``text`` (plain) is a marker after which the article is over, ``"soft"``
     for a heading over a list of links (the article goes on only if paragraphs follow)."""
+    if THE_END.match(text):
+        return "hard"
     if len(text) > END_MAX:
         if len(text) <= 200 and LEGAL_STRONG.search(text):
             return "hard"

@@ -33,8 +33,9 @@ from .chrome import (
     is_end,
     is_subtitle,
 )
-from .document import Doc, Line, headline_index, hint, is_info
-from .labels import plain
+from .dates import DATE_RE
+from .document import INFO_MAX, Doc, Line, headline_index, hint, is_info
+from .labels import INFO_LABEL, plain
 
 # class/id of an article body in the CMS families of these portals
 _CONTENT_HINT = re.compile(
@@ -284,6 +285,14 @@ def is_picture_text(line: Line, text: str) -> bool:
     return line.img_after and bare
 
 
+def _is_credits(text: str) -> bool:
+    """An info line whose keyword list reads like sentences (``来源：某报 关键字：住宅;租赁
+    作者： 2012-01-12``): two field labels and a date in a short line are no running text."""
+    return (
+        len(text) <= INFO_MAX and len(INFO_LABEL.findall(text)) >= 2 and bool(DATE_RE.search(text))
+    )
+
+
 def _text(doc: Doc, start: int, end: int, info: set[int]) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
@@ -295,6 +304,8 @@ def _text(doc: Doc, start: int, end: int, info: set[int]) -> list[str]:
         if is_end(text) or is_picture_text(line, text):
             continue
         if is_info(text) and len(text) < 100 and not _SENTENCE_END.search(text):
+            continue
+        if _is_credits(text):
             continue
         if line.text in seen and len(line.text) > 10:
             continue  # pages that print the article twice

@@ -136,3 +136,15 @@ def test_anchored_lines_keeps_text_after_the_headline_and_unknown_lines():
     ]
     kept = [BODY[0], "页面里没有的一行字", f"新闻中心{BODY[1]}"]
     assert anchored_lines(lines, doc, head) == kept
+
+
+def test_press_release_ends_at_its_closing_word():
+    # a government press release: a row of stars over the text, 完 and the issue date under it
+    lines = [
+        "＊＊＊＊＊＊＊＊＊＊＊＊＊＊＊＊＊＊",
+        *BODY,
+        "完",
+        "2012年1月17日（星期二）",
+        "香港時間17時30分",
+    ]
+    assert clean_lines(lines, _doc(), None) == BODY

@@ -100,3 +100,18 @@ def test_captions(line, caption):
 )
 def test_menu_bar_without_its_links_is_chrome(line, menu):
     assert is_drop(plain(line)) is menu
+
+
+@pytest.mark.parametrize("line", ["完", "（完）", "-完-", "【完】", "— 完 —"])
+def test_closing_word_of_a_release_ends_the_article(line):
+    assert end_kind(plain(line)) == "hard"
+
+
+def test_a_sentence_with_the_word_is_no_end():
+    assert end_kind("工程已于去年完工。") is None
+    assert end_kind("完成") is None
+
+
+@pytest.mark.parametrize("line", ["前一篇：白水区开通首条城乡公交环线", "后一篇：桃源镇召开会议"])
+def test_previous_and_next_article_links_in_other_words_end_the_article(line):
+    assert end_kind(plain(line)) == "hard"

@@ -268,3 +268,11 @@ def test_subtitle_over_a_short_article_is_not_its_start():
     assert found is not None
     assert found.lines == SHORT
     assert run(html).text == SHORT[0]
+
+
+def test_credit_line_with_a_keyword_list_is_not_text():
+    # semicolons in the keyword list make it look like sentences; two labels and a date do not
+    credits = "来源：燕赵晚报 关键字：住宅租赁;自有物业;制度缺陷;最牛工资 作者： 2012-01-12 17:14"
+    paragraphs = [*SHORT, "会议要求，各乡镇要抓好粮食生产，确保面积稳定。"]
+    art = run(page_html(paragraphs, INFO, inner=f"<p>{credits}</p>"))
+    assert art.text == "\n".join(paragraphs)
