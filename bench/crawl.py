@@ -2,7 +2,8 @@
 in the same run (issue 13's acceptance: full crawl >= 0.9x bare, replay >= 1.2x trafilatura,
 WARC writing <= 3% of crawl time).
 
-    python -m bench.crawl [--articles 480] [--keep]
+    python -m bench.crawl [--articles 480] [--keep] [--base-port N]
+    python -m bench.crawl --replay-only DIR      # steps 3 and 4 only, on a kept run's folder
 
 The six portals are served from another process, so the server's work is not the crawler's:
 by default nginx serving the simulator's pages rendered once into files (``bench.static``; the
@@ -109,10 +110,11 @@ def series(runs: list[Run]) -> Run:
     )
 
 
-def start_simulator(articles: int) -> tuple[subprocess.Popen[str], int]:
-    """``python -m tests.simulator`` in a process of its own, once it serves."""
-    for _ in range(10):
-        base = free_base_port()
+def start_simulator(articles: int, base_port: int | None) -> tuple[subprocess.Popen[str], int]:
+    """``python -m tests.simulator`` in a process of its own, once it serves (on ``base_port``
+    + 1..6 when given, else on free ports)."""
+    for _ in range(1 if base_port else 10):
+        base = base_port or free_base_port()
         server = subprocess.Popen(
             [
                 sys.executable,
@@ -173,6 +175,37 @@ def load() -> str:
     return "load {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
+def replay_and_trafilatura(root: Path) -> tuple[Run, Run]:
+    """Steps 3 and 4 on the full crawl's WARCs in ``root``: replay into a fresh database, then
+    plain trafilatura over the same pages."""
+    warcs, sites = str(root / "full" / "warc"), str(root / "sites")
+    shutil.rmtree(root / "replay", ignore_errors=True)
+    env = {"DATA_DIR": str(root / "replay"), "SITES_DIR": sites}
+    replay = measure([sys.executable, "-m", "scrapy", "replay", warcs], env)
+    print(f"replay done, {load()}", flush=True)
+    plain = measure([sys.executable, "-m", "bench.crawl", "--trafilatura", warcs, sites], {})
+    print(f"trafilatura done, {load()}\n", flush=True)
+    return replay, plain
+
+
+def replay_rows(replay: Run, plain: Run, cores: int) -> list[tuple[str, Run, int, float, str, str]]:
+    stored = int(STORED.findall(replay.stderr)[-1])
+    pages = int(re.findall(r"(\d+) pages, ", plain.stderr)[-1])
+    return [
+        ("replay", replay, stored, stored / replay.seconds, "", "docs"),
+        ("trafilatura", plain, pages, pages / plain.seconds, f"{cores} cores", "docs"),
+    ]
+
+
+def print_rows(rows: list[tuple[str, Run, int, float, str, str]]) -> None:
+    print(f"{'run':<12} {'seconds':>8} {'count':>6} {'rate/s':>8} {'peak RSS':>9}  note")
+    for name, run, n, rate, note, unit in rows:
+        print(
+            f"{name:<12} {run.seconds:>8.1f} {n:>6} {rate:>6.1f} {unit[0]}/s "
+            f"{run.peak_rss / 2**20:>6.0f} MB  {note}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--articles", type=int, default=480, help="articles per portal")
@@ -185,23 +218,43 @@ def main() -> None:
         "or the Python simulator rendering every page on request",
     )
     parser.add_argument(
+        "--base-port",
+        type=int,
+        help="serve the portals on this port + 1..6 (default: free ports)",
+    )
+    parser.add_argument(
+        "--replay-only",
+        metavar="DIR",
+        type=Path,
+        help="only replay and trafilatura, on the WARCs of a run kept with --keep (its folder)",
+    )
+    parser.add_argument(
         "--trafilatura", nargs=2, metavar=("WARCS", "SITES"), help=argparse.SUPPRESS
     )
     args = parser.parse_args()
     if args.trafilatura:
         run_trafilatura(*args.trafilatura)
         return
-    root = Path(tempfile.mkdtemp(prefix="bench-crawl-"))
     cores = os.cpu_count() or 1
+    if args.replay_only:
+        print(f"{load()} at the start; {cores} cores; data in {args.replay_only}", flush=True)
+        rows = replay_rows(*replay_and_trafilatura(args.replay_only), cores)
+        print_rows(rows)
+        print(f"\nreplay / trafilatura docs/s: {rows[0][3] / rows[1][3]:.2f}  (target >= 1.2)")
+        print(load())
+        return
+    root = Path(tempfile.mkdtemp(prefix="bench-crawl-"))
     print(f"{load()} at the start; {cores} cores; data in {root}", flush=True)
     if args.server == "nginx":
         from tests.simulator import Simulator
 
-        rendered = Simulator(base_port=free_base_port(), articles_per_portal=args.articles)
+        rendered = Simulator(
+            base_port=args.base_port or free_base_port(), articles_per_portal=args.articles
+        )
         server: subprocess.Popen[Any] = serve(rendered, root / "static")
         base = rendered.base_port
     else:
-        server, base = start_simulator(args.articles)
+        server, base = start_simulator(args.articles, args.base_port)
     print(f"server: {args.server}", flush=True)
     try:
         from tests.simulator import Simulator
@@ -224,12 +277,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait()
-    warcs = str(root / "full" / "warc")
-    env = {"DATA_DIR": str(root / "replay"), "SITES_DIR": str(sites)}
-    replay = measure([sys.executable, "-m", "scrapy", "replay", warcs], env)
-    print(f"replay done, {load()}", flush=True)
-    plain = measure([sys.executable, "-m", "bench.crawl", "--trafilatura", warcs, str(sites)], {})
-    print(f"trafilatura done, {load()}\n", flush=True)
+    replay, plain = replay_and_trafilatura(root)
 
     def count(pattern: re.Pattern[str], text: str) -> int:
         return sum(int(n) for n in pattern.findall(text))
@@ -238,17 +286,9 @@ def main() -> None:
     for name, run, unit in (("bare crawl", bare, "pages"), ("full crawl", full, "pages")):
         pages, items = count(RESPONSES, run.stderr), count(ITEMS, run.stderr)
         rows.append((name, run, pages, pages / run.seconds, f"{items} items", unit))
-    stored = int(STORED.findall(replay.stderr)[-1])
-    rows.append(("replay", replay, stored, stored / replay.seconds, "", "docs"))
-    pages = int(re.findall(r"(\d+) pages, ", plain.stderr)[-1])
-    rows.append(("trafilatura", plain, pages, pages / plain.seconds, f"{cores} cores", "docs"))
+    rows += replay_rows(replay, plain, cores)
     print(f"{args.articles} articles per portal, 6 portals; one process per portal for crawls")
-    print(f"{'run':<12} {'seconds':>8} {'count':>6} {'rate/s':>8} {'peak RSS':>9}  note")
-    for name, run, n, rate, note, unit in rows:
-        print(
-            f"{name:<12} {run.seconds:>8.1f} {n:>6} {rate:>6.1f} {unit[0]}/s "
-            f"{run.peak_rss / 2**20:>6.0f} MB  {note}"
-        )
+    print_rows(rows)
     warc_seconds = sum(float(x) for x in WARC_SECONDS.findall(full.stderr))
     print(f"\nfull / bare pages/s:        {rows[1][3] / rows[0][3]:.2f}  (target >= 0.9)")
     print(f"replay / trafilatura docs/s: {rows[2][3] / rows[3][3]:.2f}  (target >= 1.2)")

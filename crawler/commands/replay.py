@@ -32,11 +32,13 @@ if TYPE_CHECKING:
     import argparse
     from collections.abc import Iterator
 
-    from sqlalchemy.orm import Session
+    from sqlalchemy.orm import Session, sessionmaker
 
     from model.profiles import SiteProfile
+    from pipelines.store import BatchWriter
 
-BATCH = 64  # pages read before they go to the workers
+BATCH = 64  # pages read before they go to the workers (at least; see MAX_STEP)
+MAX_STEP = 1000  # pages read at once at most, whatever STORE_BATCH_SIZE
 CHUNK = 8  # pages per trip to a worker (fewer, larger messages between the processes)
 MAX_QUEUED = 2000  # articles waiting for the writer before reading pauses
 
@@ -111,6 +113,27 @@ def warc_files(args: list[str]) -> list[Path]:
     return files
 
 
+def open_in_background(url: str) -> Future[sessionmaker[Session]]:
+    """The database opened (and migrated) in a thread of its own, the store's imports with it
+    (SQLAlchemy's ORM): a replay into a fresh database reads and extracts meanwhile. The
+    future holds :class:`crawler.db.session.DatabaseUnavailable` when it cannot be opened."""
+    opened: Future[sessionmaker[Session]] = Future()
+
+    def run() -> None:
+        try:
+            from crawler.db.session import open_database
+
+            factory = open_database(url)
+            import pipelines.store  # noqa: F401
+        except BaseException as exc:  # reported by the caller's result()
+            opened.set_exception(exc)
+        else:
+            opened.set_result(factory)
+
+    threading.Thread(target=run, name="countynews-open-database", daemon=True).start()
+    return opened
+
+
 class Command(ScrapyCommand):
     requires_project = True
     requires_crawler_process = False
@@ -161,9 +184,7 @@ class Command(ScrapyCommand):
 
     @exit_status
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        from crawler.db.session import open_database
         from crawler.extensions.figures import figures_from_stats, record_run, utc_now
-        from pipelines.store import BatchWriter
 
         if not args:
             raise UsageError("give WARC files or folders")
@@ -183,22 +204,15 @@ class Command(ScrapyCommand):
         self.workers = max(0, self.settings.getint("EXTRACT_WORKERS"))
         self.max_bytes = self.settings.getint("EXTRACT_MAX_BODY")
         self.pool = make_pool(self.workers)
-        # the workers start (fork server, imports) while the database opens
+        # the workers start (fork server, imports) and the database opens while the first
+        # pages are read: the first results wait for the database, not the reading for it
         warming = threading.Thread(target=warm_up, args=(self.pool, self.workers), daemon=True)
         warming.start()
-        try:
-            factory = open_database(database_url(self.settings))
-        except BaseException:
-            self.pool.shutdown(cancel_futures=True)
-            raise
-        writer = None
-        if not opts.diff:
-            writer = BatchWriter(
-                factory,
-                site_names,
-                self.settings.getint("STORE_BATCH_SIZE"),
-                self.settings.getfloat("STORE_BATCH_WAIT"),
-            )
+        database = open_in_background(database_url(self.settings))
+        batch_size = self.settings.getint("STORE_BATCH_SIZE")
+        # a step of pages fills a store batch: smaller steps made smaller transactions
+        step = min(max(BATCH, batch_size), MAX_STEP)
+        writer: BatchWriter | None = None
         self.stored: deque[tuple[str, Future[tuple[str, str]]]] = deque()
         run_started = utc_now()
         started = last_report = time.monotonic()
@@ -208,7 +222,7 @@ class Command(ScrapyCommand):
             pending = None
             # the next batch is extracted in the workers while this one goes to the writer
             while True:
-                batch = list(islice(stream, BATCH))
+                batch = list(islice(stream, step))
                 submitted = None
                 if batch:
                     pages, chosen = zip(*batch, strict=True)
@@ -216,6 +230,15 @@ class Command(ScrapyCommand):
                     mapped = self.pool.map(cpu_stage, pages, chosen, limits, chunksize=CHUNK)
                     submitted = (batch, mapped)
                 if pending is not None:
+                    if writer is None and not opts.diff:
+                        from pipelines.store import BatchWriter
+
+                        writer = BatchWriter(
+                            database.result(),
+                            site_names,
+                            batch_size,
+                            self.settings.getfloat("STORE_BATCH_WAIT"),
+                        )
                     for page, result in self.results(*pending):
                         if isinstance(result, Skip):
                             self.count(page.site, f"extract/skip/{result.reason}")
@@ -236,7 +259,7 @@ class Command(ScrapyCommand):
             if writer is not None:
                 writer.close()
         self.collect(block_over=0)
-        with factory() as session:
+        with database.result()() as session:
             if opts.diff:
                 print(diff_report(session, fresh, self.replayed_files))
             else:

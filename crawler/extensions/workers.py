@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from scrapy import signals
 
-from crawler.lifeline import die_with, warm_task
+from crawler.lifeline import die_with, keep_main_script_out, warm_task
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -51,6 +51,7 @@ def make_pool(workers: int = 0) -> Executor:
     workers never inherit the reactor or open WARC files. Workers exit when this process dies
     (``crawler.lifeline``), even by SIGKILL, and the fork server and resource tracker with them."""
     count = workers or os.cpu_count() or 1
+    keep_main_script_out()
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
     return ProcessPoolExecutor(

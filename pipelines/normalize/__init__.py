@@ -37,8 +37,12 @@ def normalize_line(value: str | None) -> str | None:
 def _normalize_body(served: str) -> tuple[str, str, str]:
     """(final text, served text with tidied whitespace, served script) of a served body."""
     cleaned = clean_text(served)
-    script = detect_script(cleaned)
-    return to_simplified(remove_glosses(cleaned)), clean_lines(served), script
+    simplified = to_simplified(cleaned)
+    script = detect_script(cleaned, simplified)
+    unglossed = remove_glosses(cleaned)
+    # most bodies have no gloss: their simplified text is the one detect_script needed
+    text = simplified if unglossed == cleaned else to_simplified(unglossed)
+    return text, clean_lines(served), script
 
 
 def normalize(article: Article) -> Article:

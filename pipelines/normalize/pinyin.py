@@ -83,8 +83,11 @@ def is_reading(char: str, gloss: str) -> bool:
     return bool(letters) and _spells(letters, char)
 
 
+@lru_cache(maxsize=16384)
 def _glossed_length(run: str, gloss: str) -> int:
-    """How many characters at the end of ``run`` the gloss reads (0: it is not a gloss)."""
+    """How many characters at the end of ``run`` the gloss reads (0: it is not a gloss);
+    only the last ``MAX_WORD`` characters of ``run`` matter (callers pass those: the cache
+    then holds a gloss once per word, however long the runs before it)."""
     letters, _tone = _plain(gloss)
     if not letters:
         return 0
@@ -101,6 +104,6 @@ def remove_glosses(text: str) -> str:
 
     def drop_gloss(match: re.Match[str]) -> str:
         run, gloss = match.group(1), match.group(2)
-        return run if _glossed_length(run, gloss) else match.group(0)
+        return run if _glossed_length(run[-MAX_WORD:], gloss) else match.group(0)
 
     return _GLOSS.sub(drop_gloss, text)

@@ -47,9 +47,10 @@ def changed_share(text: str, simplified: str | None = None) -> tuple[int, int]:
     return changed, total
 
 
-def detect_script(text: str) -> str:
-    """``"traditional"`` when enough CJK characters change under t2s, else ``"simplified"``."""
-    changed, total = changed_share(text)
+def detect_script(text: str, simplified: str | None = None) -> str:
+    """``"traditional"`` when enough CJK characters change under t2s, else ``"simplified"``
+    (``simplified``: :func:`to_simplified` of ``text``, when the caller has it)."""
+    changed, total = changed_share(text, simplified)
     if changed >= MIN_CHANGED and changed >= TRADITIONAL_SHARE * total:
         return "traditional"
     return "simplified"
