@@ -8,9 +8,11 @@ never changes the request or the response; it puts the response record's locatio
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import socket
 import time
+from concurrent.futures import ThreadPoolExecutor
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +22,7 @@ from scrapy.utils.defer import _schedule_coro
 from twisted.internet.error import ConnectionRefusedError as TxConnectionRefused
 
 from archive import HttpRequestData, HttpResponseData, WarcWriter, recover
-from archive.writer import WarcWriteError
+from archive.writer import RecordRef, WarcWriteError
 from crawler import __version__
 from crawler.settings import data_dir, warc_dir
 from crawler.status import FAILED, raise_status
@@ -93,6 +95,10 @@ class WarcCaptureMiddleware:
         # CPU seconds of the reactor thread building and writing records (stat warc/seconds): not
         # wall time, which would count the waits for the GIL that other threads hold meanwhile
         self.seconds = 0.0
+        # CPU seconds spent building, compressing and appending records, in whichever thread
+        # (stat warc/write_seconds)
+        self.thread_seconds = 0.0
+        self._executor: ThreadPoolExecutor | None = None
         self.index_path: str | None = None
         self.merge_index = True
         self.stopping = False
@@ -162,6 +168,9 @@ class WarcCaptureMiddleware:
     def spider_closed(self) -> None:
         if self.writer is None:
             return
+        if self._executor is not None:  # the records in flight are written first
+            self._executor.shutdown(wait=True)
+            self._executor = None
         try:
             self.writer.close()
         except WarcWriteError as exc:  # left .open, repaired on the next start
@@ -205,27 +214,60 @@ class WarcCaptureMiddleware:
             _schedule_coro(self.crawler.engine.close_spider_async(reason="warc_write_failed"))
         return IgnoreRequest(f"not archived: {request.url}")
 
+    def _thread(self) -> ThreadPoolExecutor:
+        """The one thread that writes records (one: the writer appends them in turn anyway)."""
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(1, thread_name_prefix="countynews-warc")
+        return self._executor
+
     def _timed(self, started: float) -> None:
         self.seconds += time.thread_time() - started
         if self.crawler.stats is not None:
             self.crawler.stats.set_value("warc/seconds", round(self.seconds, 4))
+            self.crawler.stats.set_value("warc/write_seconds", round(self.thread_seconds, 4))
 
-    def process_response(self, request: Request, response: Response) -> Response:
+    def _write(
+        self, writer: WarcWriter, req: HttpRequestData, resp: HttpResponseData, known: Any
+    ) -> tuple[RecordRef, float]:
+        """Build, compress and append the records; returns the ref and the CPU seconds it took
+        (run in the writing thread)."""
+        started = time.thread_time()
+        if known is not None:
+            ref = writer.write_revisit(
+                req, resp, refers_to_uri=known["url"], refers_to_date=known["date"]
+            )
+        else:
+            ref = writer.write_exchange(req, resp)
+        return ref, time.thread_time() - started
+
+    async def process_response(self, request: Request, response: Response) -> Response:
+        """Archive the exchange, then pass the response on: a page goes on only once its
+        records are on disk, since what is stored points at them. Compressing and hashing run
+        in a thread of their own (zlib and hashlib release the GIL), so the reactor goes on
+        downloading meanwhile; without a running asyncio loop they run here."""
         if self.writer is None or "cached" in response.flags:
             return response
         started = time.thread_time()
         req, resp = request_data(request), response_data(response)
+        known = None
+        if response.status == HTTPStatus.NOT_MODIFIED and "refresh_of" in request.meta:
+            known = request.meta["refresh_of"]
         try:
-            if response.status == HTTPStatus.NOT_MODIFIED and "refresh_of" in request.meta:
-                known = request.meta["refresh_of"]
-                ref = self.writer.write_revisit(
-                    req, resp, refers_to_uri=known["url"], refers_to_date=known["date"]
-                )
-                self._count("warc/revisit")
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                ref, seconds = self._write(self.writer, req, resp, known)
             else:
-                ref = self.writer.write_exchange(req, resp)
+                self.seconds += time.thread_time() - started
+                ref, seconds = await loop.run_in_executor(
+                    self._thread(), self._write, self.writer, req, resp, known
+                )
+                started = time.thread_time()
         except WarcWriteError as exc:
             raise self._write_failed(request, exc) from None
+        self.thread_seconds += seconds
+        if known is not None:
+            self._count("warc/revisit")
         request.meta["warc"] = {
             "file": ref.file,
             "offset": ref.offset,
