@@ -74,7 +74,7 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
 # --- pipelines: extract -> normalize -> dedup -> store ---------------------------------------
-# extract -> normalize -> signature in worker processes; dedup -> store in a writer thread
+# extract -> normalize -> signature in worker processes; dedup -> store in a store process
 ITEM_PIPELINES = {
     "pipelines.stages.ExtractPipeline": 100,
     "pipelines.stages.StorePipeline": 400,

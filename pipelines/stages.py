@@ -2,8 +2,8 @@
 
 1. :class:`ExtractPipeline` (100): extract -> normalize -> near-duplicate signature, in one trip
    to a worker process (``pipelines.cpu_stage``, run by the ``WorkerPool`` extension);
-2. :class:`StorePipeline` (400): dedup -> store, in the ``Database`` extension's writer thread,
-   a batch of articles per transaction (``pipelines.store``).
+2. :class:`StorePipeline` (400): dedup -> store, in the ``Database`` extension's store process,
+   a batch of articles per transaction (``pipelines.store_process``, ``pipelines.store``).
 
 A page is in the ``Backlog`` from its arrival until its commit: downloads wait while it is full
 (``STORE_MAX_PENDING``), and never otherwise.
@@ -80,7 +80,7 @@ class ExtractPipeline(_Stage):
 
 
 class StorePipeline(_Stage):
-    """Dedup and store in the writer thread; the item completes once its batch committed."""
+    """Dedup and store in the store process; the item completes once its batch committed."""
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):

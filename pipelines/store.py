@@ -1,8 +1,8 @@
 """Dedup and store: the last two stages, which touch the shared duplicate index and the
 database. :func:`ingest` does both for one article; :class:`BatchWriter` runs it in a thread of
-its own, a batch of articles per transaction, for the crawl (``pipelines.stages.StorePipeline``)
-and for replay alike, so neither Scrapy's reactor nor replay's reading loop waits on the
-database.
+its own, a batch of articles per transaction, for replay and, inside the store process
+(``pipelines.store_process``), for the crawl, so neither replay's reading loop nor Scrapy's
+reactor waits on the database.
 """
 
 from __future__ import annotations

@@ -5,8 +5,8 @@ article is committed (or dropped). While the backlog holds ``STORE_MAX_PENDING``
 downloads wait (``crawler.middlewares.backlog.BacklogMiddleware`` holds them before they are
 sent), so a crawl killed at any moment has at most that many downloaded pages plus its
 in-flight requests to fetch again on resume, whatever the database, the extraction pool or the
-writer thread are doing. Downloading never waits on the database otherwise: the pool and the
-writer load in the background while the first pages are fetched.
+store process are doing. Downloading never waits on the database otherwise: the pool and the
+store process start in the background while the first pages are fetched.
 """
 
 from __future__ import annotations

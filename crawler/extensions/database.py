@@ -1,11 +1,13 @@
-"""Database: the extension that owns a crawl's database connection and its store writer.
+"""Database: the extension that owns a crawl's database connection and its store process.
 
 The item pipelines find it with ``crawler.get_extension(Database)``. It opens the database when
 the crawler is made, so a wrong ``DATABASE_URL`` stops the crawl before any request, and closes
 it when the engine has stopped, after every item was stored and the crawl's figures written.
-Crawlers of one process that share a ``DATABASE_URL`` (``scrapy refresh`` runs one per site)
-share one writer thread, so SQLite sees one writer. Only the engine is opened (and the schema
-checked) on the reactor thread; the rest loads in the background.
+Dedup and store run in a process of their own (``pipelines.store_process``): the crawl's
+process only sends it articles. Crawlers of one process that share a ``DATABASE_URL``
+(``scrapy refresh`` runs one per site) share one store process, so SQLite sees one writer. Only
+the engine is opened (and the schema checked) on the reactor thread; the rest starts in the
+background.
 """
 
 from __future__ import annotations
@@ -25,19 +27,23 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session, sessionmaker
 
-    from pipelines.store import BatchWriter
+    from pipelines.store_process import StoreProcess
 
 
 class _Open:
-    """One process-wide entry per database URL: the session factory and the writer.
+    """One process-wide entry per database URL: the session factory (reads and small writes on
+    the reactor thread) and the store process.
 
-    Both are made in a thread of their own, started when the crawler is made: the first pages
-    are fetched meanwhile, and the store pipeline awaits the writer (:meth:`Database.writer_ready`)
-    without blocking the reactor. The ``Backlog`` bounds how many pages pile up between their
-    download and their commit while it loads, so a crawl killed then fetches few again."""
+    Both are made in a thread of their own, started when the crawler is made (starting a process
+    waits for the fork server): the first pages are fetched meanwhile, and the store pipeline
+    awaits the writer (:meth:`Database.writer_ready`) without blocking the reactor. The
+    ``Backlog`` bounds how many pages pile up between their download and their commit while it
+    loads, so a crawl killed then fetches few again."""
 
-    def __init__(self, engine: Engine, sites_dir: str | None, batch: tuple[int, float]) -> None:
-        self.engine, self.users = engine, 0
+    def __init__(
+        self, url: str, engine: Engine, sites_dir: str | None, batch: tuple[int, float]
+    ) -> None:
+        self.url, self.engine, self.users = url, engine, 0
         self._made: dict[str, Any] = {}
         self.ready: Future[None] = Future()
         self._thread = threading.Thread(
@@ -55,14 +61,11 @@ class _Open:
     def _make(self, sites_dir: str | None, batch: tuple[int, float]) -> None:
         try:
             from crawler.db.session import session_factory
-            from model.profiles import read_profiles
-            from pipelines.store import BatchWriter
+            from crawler.processes import forkserver
+            from pipelines.store_process import StoreProcess
 
-            factory = session_factory(self.engine)
-            profiles, _refused = read_profiles(sites_dir)
-            names = {pid: p.name for pid, p in profiles.items()}
-            self._made["factory"] = factory
-            self._made["writer"] = BatchWriter(factory, names, *batch)
+            self._made["writer"] = StoreProcess(self.url, sites_dir, *batch, forkserver())
+            self._made["factory"] = session_factory(self.engine)
         except BaseException as exc:  # re-raised where the writer is first needed
             self._made["error"] = exc
         self.ready.set_result(None)
@@ -94,7 +97,8 @@ class Database:
         self.url = url
         entry = self._open.get(url)
         if entry is None:
-            entry = self._open[url] = _Open(open_engine(url), sites_dir, (batch_size, batch_wait))
+            engine = open_engine(url)
+            entry = self._open[url] = _Open(url, engine, sites_dir, (batch_size, batch_wait))
         entry.users += 1
         self._entry: _Open | None = entry
         self._known: dict[str, dict[str, dict[str, Any]]] = {}
@@ -117,7 +121,7 @@ class Database:
         if self._entry is not None:
             self._entry.start()
 
-    async def writer_ready(self) -> BatchWriter:
+    async def writer_ready(self) -> StoreProcess:
         """The writer, once loaded: awaited on the reactor thread, which goes on meanwhile."""
         assert self._entry is not None, "the database is closed"
         self._entry.start()
@@ -132,8 +136,8 @@ class Database:
         return self._entry.get("factory")
 
     @property
-    def writer(self) -> BatchWriter:
-        """The dedup-and-store thread."""
+    def writer(self) -> StoreProcess:
+        """The dedup-and-store process."""
         assert self._entry is not None, "the database is closed"
         return self._entry.get("writer")
 

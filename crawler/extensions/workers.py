@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 import os
 import threading
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from scrapy import signals
 
 from crawler.lifeline import die_with, warm_task
+from crawler.processes import forkserver
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -24,18 +24,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
-
-
-# imported once in the fork server, so every worker starts with them loaded (model.profiles:
-# every task carries its page's profile, whose unpickling would import pydantic)
-PRELOAD = [
-    "pipelines",
-    "pipelines.extract",
-    "pipelines.normalize",
-    "pipelines.dedup.hashing",
-    "model.profiles",
-    "crawler.lifeline",
-]
 
 
 def warm_up(pool: Executor, workers: int) -> None:
@@ -47,14 +35,13 @@ def warm_up(pool: Executor, workers: int) -> None:
 
 
 def make_pool(workers: int = 0) -> Executor:
-    """A process pool of ``workers`` processes (0: one per core), started by forkserver so
-    workers never inherit the reactor or open WARC files. Workers exit when this process dies
-    (``crawler.lifeline``), even by SIGKILL, and the fork server and resource tracker with them."""
+    """A process pool of ``workers`` processes (0: one per core), started by the crawl's fork
+    server (``crawler.processes``) so workers never inherit the reactor or open WARC files.
+    Workers exit when this process dies (``crawler.lifeline``), even by SIGKILL, and the fork
+    server and resource tracker with them."""
     count = workers or os.cpu_count() or 1
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(PRELOAD)
     return ProcessPoolExecutor(
-        max_workers=count, mp_context=context, initializer=die_with, initargs=(os.getpid(),)
+        max_workers=count, mp_context=forkserver(), initializer=die_with, initargs=(os.getpid(),)
     )
 
 

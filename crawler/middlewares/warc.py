@@ -176,10 +176,11 @@ class WarcCaptureMiddleware:
 
             try:
                 files = sorted({*self.writer_files, *unindexed(self.directory, self.index_path)})
+                # our spider and Scrapy's robots.txt fetches make GET requests only
                 if self.merge_index:
-                    lines = merge_index(files, self.index_path)
+                    lines = merge_index(files, self.index_path, gets_only=True)
                 else:
-                    index_parts(files, self.index_path)
+                    index_parts(files, self.index_path, gets_only=True)
             except Exception as exc:  # the index can be rebuilt; the WARCs are what matter
                 logger.error("Could not update the CDXJ index %s: %r", self.index_path, exc)
             else:

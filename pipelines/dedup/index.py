@@ -177,7 +177,6 @@ class _Sketches:
         # an empty text is found by its content_hash; indexed, it would be everyone's candidate
         self.usable = [ok and size > 0 for ok, size in zip(self.usable, self.sizes, strict=True)]
         self.keys = _band_keys(self.sigs)
-        self.key_lists: list[list[int]] = self.keys.tolist()
         self.docs = [sql.doc_id(a.id) for a in articles]
 
 
@@ -192,6 +191,25 @@ def _band_keys(sigs: np.ndarray) -> np.ndarray:
     if not len(sigs):
         return np.empty((0, hashing.BANDS), dtype=np.int64)
     return hashing.band_keys_many(sigs)
+
+
+def _sharing(
+    keys: np.ndarray, owners: np.ndarray, other: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct pairs ``(owner, row)`` where the row ``owners[i]`` of ``keys`` (n, bands)
+    and the row ``row`` of ``other`` (m, bands) hold a common key, sorted: two sorted flat
+    arrays and a binary search, instead of a dict probe per key."""
+    flat, rows = other.ravel(), np.repeat(np.arange(len(other)), other.shape[1])
+    order = np.argsort(flat, kind="stable")
+    flat, rows = flat[order], rows[order]
+    wanted, wanting = keys.ravel(), np.repeat(owners, keys.shape[1])
+    left, right = np.searchsorted(flat, wanted, "left"), np.searchsorted(flat, wanted, "right")
+    hit = right > left
+    counts, starts = (right - left)[hit], left[hit]
+    step = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    found = rows[np.repeat(starts, counts) + step]
+    pairs = np.unique(np.repeat(wanting[hit], counts) * len(other) + found)
+    return pairs // len(other), pairs % len(other)
 
 
 def assign(session: Session, article: Article, site_names: dict[str, str] | None = None) -> str:
@@ -245,37 +263,25 @@ class _Batch:
         recent = self.log.docs_for(np.asarray(wanted, dtype=np.int64)) if wanted else set()
         rows = sql.find_candidates(self.connection, wanted, sorted(recent.union(sk.docs)))
         signatures = {doc: (aid, size, bytes(blob)) for doc, aid, size, blob in rows}
-        # which stored articles hold which of the batch's keys: from their own signatures
-        by_key: dict[int, list[int]] = defaultdict(list)
+        near: list[set[str]] = [set() for _ in sk.docs]
         if signatures:
+            # which stored articles hold which of the batch's keys: from their own signatures
             docs = list(signatures)
             stored = np.frombuffer(
                 b"".join(signatures[doc][2] for doc in docs), dtype="<u4"
             ).reshape(len(docs), -1)
-            for doc, keys in zip(docs, hashing.band_keys_many(stored).tolist(), strict=True):
-                for key in keys:
-                    by_key[key].append(doc)
-        per_article: list[set[int]] = []
-        for i, keys in enumerate(sk.key_lists):
-            found: set[int] = set()
-            if sk.usable[i] and by_key:
-                for key in keys:
-                    found.update(by_key.get(key, ()))
-                found.discard(sk.docs[i])
-            per_article.append(found)
-        near: list[set[str]] = []
-        for i, found in enumerate(per_article):
-            ids: set[str] = set()
-            known = [doc for doc in found if doc in signatures]
-            if known:
-                matrix = np.frombuffer(
-                    b"".join(signatures[doc][2] for doc in known), dtype="<u4"
-                ).reshape(len(known), -1)
-                similar = (matrix == sk.sigs[i]).mean(axis=1)
-                for doc, similarity in zip(known, similar.tolist(), strict=True):
-                    if hashing.is_near(similarity, sk.sizes[i], signatures[doc][1]):
-                        ids.add(signatures[doc][0])
-            near.append(ids)
+            batch = np.flatnonzero(sk.usable)
+            arts, found = _sharing(sk.keys[batch], batch, hashing.band_keys_many(stored))
+            own_doc = np.asarray(sk.docs, dtype=np.int64)
+            other = np.asarray(docs, dtype=np.int64)[found] != own_doc[arts]
+            arts, found = arts[other], found[other]
+            equal = np.count_nonzero(stored[found] == sk.sigs[arts], axis=1) / sk.sigs.shape[1]
+            for i, row, similarity in zip(
+                arts.tolist(), found.tolist(), equal.tolist(), strict=True
+            ):
+                aid, size, _ = signatures[docs[row]]
+                if hashing.is_near(similarity, sk.sizes[i], size):
+                    near[i].add(aid)
         own = {doc: signatures[doc] for doc in sk.docs if doc in signatures}
         return near, own
 
@@ -302,7 +308,7 @@ class _Batch:
             stored_exact[digest].add(aid)
         self._load(set().union(*stored_near, *stored_exact.values()))
 
-        local_keys: dict[int, list[int]] = defaultdict(list)  # band key -> earlier positions
+        earlier = self._earlier()
         local_hash: dict[str, list[int]] = defaultdict(list)
         seen: set[str] = set()  # ids of earlier articles: their new version decides
         kinds = []
@@ -311,8 +317,7 @@ class _Batch:
             exact |= {articles[j].id for j in local_hash.get(article.content_hash or "", ())}
             near = {x for x in stored_near[i] if x not in seen}
             if sk.usable[i]:
-                earlier = {j for key in sk.key_lists[i] for j in local_keys.get(key, ())}
-                for j in earlier:
+                for j in earlier.get(i, ()):
                     similarity = (
                         float(np.count_nonzero(sk.sigs[i] == sk.sigs[j])) / sk.sigs.shape[1]
                     )
@@ -325,11 +330,22 @@ class _Batch:
             seen.add(article.id)
             if article.content_hash:
                 local_hash[article.content_hash].append(i)
-            if sk.usable[i]:
-                for key in sk.key_lists[i]:
-                    local_keys[key].append(i)
         self._write(own)
         return kinds
+
+    def _earlier(self) -> dict[int, set[int]]:
+        """Per position, the earlier positions of the batch sharing a band key with it (both
+        signatures usable): what a band table filled one article after another would give."""
+        sk = self.sk
+        batch = np.flatnonzero(sk.usable)
+        found: dict[int, set[int]] = {}
+        if len(batch) < 2:
+            return found
+        arts, rows = _sharing(sk.keys[batch], batch, sk.keys[batch])
+        later = arts > batch[rows]
+        for i, j in zip(arts[later].tolist(), batch[rows[later]].tolist(), strict=True):
+            found.setdefault(i, set()).add(j)
+        return found
 
     def _join(self, article: Article, matched: set[str]) -> None:
         """Sequential ``assign`` of one article against ``self.rows``."""
@@ -375,7 +391,7 @@ class _Batch:
         sk = self.sk
         last = {doc: i for i, doc in enumerate(sk.docs)}  # a repeated article: its last copy
         signatures: list[tuple[int, str, int, bytes]] = []
-        bands: list[tuple[int, int]] = []
+        indexed: list[int] = []  # positions whose band rows are written
         replaced: list[int] = []
         old_bands: list[tuple[int, int]] = []
         for doc, i in last.items():
@@ -388,17 +404,18 @@ class _Batch:
                 old_bands += [(int(key), doc) for key in hashing.band_keys(old).tolist()]
             if sk.usable[i]:
                 signatures.append((doc, self.articles[i].id, sk.sizes[i], blob))
-                bands += zip(sk.key_lists[i], [doc] * len(sk.key_lists[i]), strict=True)
+                indexed.append(i)
         if replaced:
             sql.delete_bands(self.connection, replaced, old_bands)
         sql.insert_index(self.connection, signatures, [])
-        if bands or replaced:
-            if len(self.log) + len(bands) > LOG_ROWS:
+        if indexed or replaced:
+            keys = sk.keys[indexed].ravel()
+            docs = np.repeat(np.asarray(sk.docs, dtype=np.int64)[indexed], sk.keys.shape[1])
+            if len(self.log) + len(keys) > LOG_ROWS:
                 sql.merge_log(self.connection, self.log.last)
-            sql.append_log(self.connection, bands)
-            pairs = np.array(bands, dtype=np.int64).reshape(-1, 2)
-            end = sql.log_row_last(self.connection) if bands else None
-            _log_of(self.connection).wrote(self.transaction, pairs[:, 0], pairs[:, 1], end)
+            sql.append_log(self.connection, keys, docs)
+            end = sql.log_row_last(self.connection) if indexed else None
+            _log_of(self.connection).wrote(self.transaction, keys, docs, end)
 
 
 def _expire(session: Session, ids: Sequence[str]) -> None:

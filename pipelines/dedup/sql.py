@@ -10,6 +10,8 @@ import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
@@ -32,6 +34,7 @@ __all__ = [
 ]
 
 CHUNK = 10_000  # SQLite allows 32,766 parameters per statement
+LOG_VALUES = 512  # log rows per SQLite INSERT: one statement text, prepared once and cached
 MEMBER_COLUMNS = ("id", "url", "site", "published", "source", "fetched", "cluster", "duplicate_of")
 _HEX = frozenset("0123456789abcdef")
 
@@ -180,19 +183,29 @@ def lock_writers(connection: Connection) -> None:
         connection.exec_driver_sql("SELECT pg_advisory_xact_lock(742013)")
 
 
-def append_log(connection: Connection, bands: Sequence[tuple[int, int]]) -> None:
-    """Band rows ``(key, doc)`` appended to ``dedup_bands_log`` in the given order."""
-    if not bands:
+def append_log(connection: Connection, keys: np.ndarray, docs: np.ndarray) -> None:
+    """Band rows ``(keys[i], docs[i])`` appended to ``dedup_bands_log`` in the given order.
+    PostgreSQL: ``COPY`` (binary); SQLite: :data:`LOG_VALUES` rows per ``INSERT`` (an
+    executemany is a statement run per row, and each run of an ``AUTOINCREMENT`` insert reads
+    and writes ``sqlite_sequence``: 3.6x the CPU)."""
+    if not len(keys):
         return
     if _postgres(connection):
-        keys, owners = zip(*bands, strict=True)
-        connection.exec_driver_sql(
-            "INSERT INTO dedup_bands_log (key, doc) SELECT * FROM unnest(%s::bigint[], "
-            "%s::bigint[])",
-            (_ints(keys), _ints(owners)),
-        )
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with cursor.copy("COPY dedup_bands_log (key, doc) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(["int8", "int8"])
+            for row in zip(keys.tolist(), docs.tolist(), strict=True):
+                copy.write_row(row)
+        cursor.close()
         return
-    connection.exec_driver_sql("INSERT INTO dedup_bands_log (key, doc) VALUES (?, ?)", list(bands))
+    values = np.stack([keys, docs], axis=1).ravel().tolist()
+    for start in range(0, len(values), 2 * LOG_VALUES):
+        chunk = values[start : start + 2 * LOG_VALUES]
+        connection.exec_driver_sql(
+            "INSERT INTO dedup_bands_log (key, doc) VALUES "
+            + ",".join(["(?,?)"] * (len(chunk) // 2)),
+            tuple(chunk),
+        )
 
 
 def read_log(connection: Connection, after: int) -> tuple[int | None, list[tuple[int, int, int]]]:

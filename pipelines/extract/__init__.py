@@ -31,7 +31,7 @@ from .title import extract_title
 if TYPE_CHECKING:
     from model.profiles import SiteProfile
 
-EXTRACTOR_VERSION = "4"
+EXTRACTOR_VERSION = "5"
 MAX_BYTES = MAX_BODY_BYTES
 MIN_TEXT = 20
 _HTML_SNIFF = re.compile(

@@ -7,10 +7,9 @@ disclaimers, copyright/ICP footers.
 from __future__ import annotations
 
 import copy
-import re
 from typing import Any
 
-from .chrome import LEGAL, end_kind, is_drop, is_editor
+from .chrome import LEGAL, end_kind, is_drop, is_editor, is_subtitle
 from .dates import DATE_RE
 from .document import HUGE, Doc, clean_space, select, text_lines
 from .labels import EDITOR_LINE, INFO_LABEL, SOURCE_LINE, plain
@@ -156,7 +155,9 @@ def extract_body(doc: Doc, title: str | None, selector: str | None = None) -> st
     3. otherwise readability-lxml's text, unless it holds less than a fifth of trafilatura's
        (readability collapsed onto one small block), then trafilatura's: on pages whose
        headline is not found this beat trafilatura alone and readability alone on the real
-       corpus and on the fuzzed templates;
+       corpus and on the fuzzed templates. When the headline is found (the candidate was only
+       too short), the peers' lines printed above it or only in link lists and chrome blocks
+       are dropped (:func:`anchored_lines`);
     4. the unanchored structural candidate when both are empty.
 
     Chrome line removal applies to the region and to the peers' text; the structural text is
@@ -174,16 +175,37 @@ def extract_body(doc: Doc, title: str | None, selector: str | None = None) -> st
     summary = clean_lines(readability_lines(doc), doc, title)
     if sum(map(len, summary)) >= _COLLAPSED * sum(map(len, peer)) and summary:
         peer = summary
+    if found is not None and found.headline is not None:
+        peer = anchored_lines(peer, doc, found.headline)
     if not peer and found is not None:
         doc.around = found.around(doc)
         return "\n".join(_drop_subtitle(found.lines))
     return "\n".join(_drop_subtitle(peer))
 
 
+def anchored_lines(lines: list[str], doc: Doc, headline: int) -> list[str]:
+    """The peers' ``lines`` less those the page prints only above its text (the headline, at
+    ``headline`` in ``doc.blocks``, and what precedes it) or only as chrome after it (a block
+    named as chrome, a link list): a peer that fell back to the whole page returns the site's
+    navigation, breadcrumbs and sidebar lists, and the page's own layout says where those sit.
+    A peer line may be a piece of a page line (a menu's links one a line), so chrome is found
+    as a substring; a line the page prints whole after its headline stays."""
+    above = "\n".join(line.text for line in doc.blocks[: headline + 1])
+    text: set[str] = set()
+    chrome: list[str] = []
+    for line in doc.blocks[headline + 1 :]:
+        if line.chrome or line.links * 2 > len(line.text):
+            chrome.append(line.text)
+        else:
+            text.add(line.text)
+    aside = "\n".join(chrome)
+    return [x for x in lines if x in text or not (x in above or x in aside)]
+
+
 def _drop_subtitle(lines: list[str]) -> list[str]:
     """Without a first line that is a dash-led subtitle (``——记驻村第一书记王某``): printed
     under the headline, or under the info line when that sits inside the headline element."""
-    if len(lines) > 1 and _SUBTITLE.match(plain(lines[0])):
+    if len(lines) > 1 and is_subtitle(plain(lines[0])):
         return lines[1:]
     return lines
 
@@ -194,5 +216,4 @@ def trusted(found: Structure | None) -> bool:
 
 
 _MIN_GOOD = 20
-_SUBTITLE = re.compile(r"^(?:——|--|—)\s*[^—\s-][^。！？!?；;]{1,38}$")
 _COLLAPSED = 0.2

@@ -1,10 +1,10 @@
 """Page chrome recognized line by line, on *plain* lines (glosses removed, simplified script:
 see labels.py), so one pattern serves both scripts.
 
-Two kinds: an **end** marker closes the article once its text has begun (上一篇/下一篇,
+Two kinds: an **end** marker closes the article once its text has begun (完, 上一篇/下一篇,
 相关阅读 lists, comment blocks and rules, share and print bars, copyright and ICP footers);
-a **drop** line is chrome wherever it sits (font-size switches, counters, captions, lines of
-punctuation) and is skipped.
+a **drop** line is chrome wherever it sits (font-size switches, counters, captions, menu bars,
+lines of punctuation) and is skipped.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ RELATED = re.compile(
 )
 # after these the article is over: neighbours, comment blocks, disclaimers
 TAIL_HEADING = re.compile(
-    r"^[【\[（(]?\s*(?:上一篇|下一篇|上一条|下一条|上篇|下篇|网友评论|最新评论|网友最新评论|我要评论|"
+    r"^[【\[（(]?\s*(?:上一篇|下一篇|上一条|下一条|上篇|下篇|前一篇|后一篇|前一条|后一条|网友评论|最新评论|网友最新评论|我要评论|"
     r"发表评论|热门评论|评论须知|评论列表|全部评论|文明上网|评论)"
     + _HEADING_END
     + r"|^[【\[]?(?:声明|反侵权公告|版权声明|免责声明|特别声明)[】\]]?\s*[:：]?\s*$"
@@ -57,12 +57,16 @@ FONT = re.compile(
     r"字体\s*[:：]?\s*[【\[]?\s*大\s*[】\]]?\s*[【\[]?\s*中|字号\s*[:：]\s*(?:大|T)|【\s*大\s*中\s*小\s*】"
 )
 JUNK = re.compile(
-    r"^[-–—|·•>\s\[\]【】()（）]*$|^[-–—=_*~·.]{3,}.{0,6}[-–—=_*~·.]{3,}$|^感谢您访问|^(?:字号|图集|分享|打印|收藏|关闭|返回|纠错)$"
+    r"^[-–—|·•>\s\[\]【】()（）＊*※★☆=＝_~～]*$|^[-–—=_*~·.]{3,}.{0,6}[-–—=_*~·.]{3,}$|^感谢您访问|^(?:字号|图集|分享|打印|收藏|关闭|返回|纠错)$"
     r"|^[【\[（(]?\s*(?:作者|作\s者|记者|通讯员|撰稿)\s*[:：][^，。]{0,25}[】\]）)]?$"
     r"|^(?:浏览|点击|阅读|访问)(?:次数|量|数)?\s*[:：]\s*\d*\s*(?:次)?$"
     # the page's own address: 本文链接：http://…
     r"|^[【\[]?(?:本文链接|本文地址|本文网址|原文链接|原文地址|本页地址)[】\]]?\s*[:：]?\s*(?:https?://\S*)?$"
 )
+# a menu bar once its links are gone: four or more short items split by vertical bars
+# (首页 | 新闻 | 政务 | 服务); no item carries a label colon or a date (an info line is not a menu)
+MENU = re.compile(r"^[^|｜:：]{1,12}(?:\s*[|｜]\s*[^|｜:：]{1,12}){3,}$")
+_DATED = re.compile(r"\d{2,4}\s*[-/年.]\s*\d{1,2}")
 # a summary or keyword box over the article: 摘要：…, 导读：…, 关键词：…
 _SUMMARY_WORDS = (
     r"摘\s*要|内容摘要|内容提要|提\s*要|导\s*读|本文导读|核心提示|关键词|关键字|标签|tags?"
@@ -94,6 +98,16 @@ def is_caption(text: str) -> bool:
     return len(text) <= 150 and bool(CAPTION.search(text))
 
 
+# a dash-led subtitle printed under the headline (——记驻村第一书记王某): never body text
+SUBTITLE = re.compile(r"^(?:——|--|—)\s*[^—\s-][^。！？!?；;]{1,38}$")
+
+
+def is_subtitle(text: str) -> bool:
+    """True for a dash-led subtitle line (plain): ``——记驻村第一书记王某``."""
+    return bool(SUBTITLE.match(text))
+
+
+_SENTENCE_MARK = re.compile(r"[，。！？；,;!?]")
 BREADCRUMB = re.compile(
     r"^(?:当前位置|您(?:现在)?的?位置|所在位置|现在位置|位置)\s*[:：]|(?:>>?|»|›|→).{0,30}(?:>>?|»|›|→)"
 )
@@ -101,9 +115,15 @@ SHORT = 60
 END_MAX = 80
 
 
+# the word that closes a press release or a wire story: 完, （完）, -完-, 【完】
+THE_END = re.compile(r"^[（(【\[〔\-—－\s]*完[）)】\]〕\-—－\s]*$")
+
+
 def end_kind(text: str) -> str | None:
     """``"hard"`` when ``text`` (plain) is a marker after which the article is over, ``"soft"``
     for a heading over a list of links (the article goes on only if paragraphs follow)."""
+    if THE_END.match(text):
+        return "hard"
     if len(text) > END_MAX:
         if len(text) <= 200 and LEGAL_STRONG.search(text):
             return "hard"
@@ -129,6 +149,8 @@ def is_drop(text: str) -> bool:
     if is_caption(text) or BREADCRUMB.match(text) or SUMMARY.match(text) or ATTACHMENTS.match(text):
         return True
     if FILES.match(text) or (("上一页" in text or "下一页" in text) and PAGER.match(text)):
+        return True
+    if MENU.match(text) and not (_SENTENCE_MARK.search(text) or _DATED.search(text)):
         return True
     return len(text) <= END_MAX and bool(
         FONT.search(text) or SHARE.search(text) or SOURCE_LINE.match(text)

@@ -33,10 +33,11 @@ _SPACED_LABEL = re.compile(
 @lru_cache(maxsize=65536)
 def plain(line: str) -> str:
     """``line`` without pinyin glosses, in simplified script, spaced-out labels joined
-    (``来　源：`` -> ``来源：``); char for char otherwise."""
+    (``来　源：`` -> ``来源：``), full-width slashes made ASCII; char for char otherwise."""
     if not _NEEDS_WORK.search(line):
         return line
-    text = to_simplified(remove_glosses(line))
+    # a full-width slash separates role and name as the ASCII one does (文／王小明, Taiwan)
+    text = to_simplified(remove_glosses(line)).replace("／", "/")
     if " " in text or "\u3000" in text or "\xa0" in text:
         text = _SPACED_LABEL.sub(lambda m: m.group(0)[0] + m.group(0)[-1], text)
     return text
@@ -67,10 +68,13 @@ ANY_LABEL = (
 INFO_LABEL = re.compile(
     rf"({DATE_LABELS}|{SOURCE_LABELS}|{AUTHOR_LABELS}|{EDITOR_LABELS}|浏览|点击|阅读|访问量)\s*[:：]"
 )
-# a colon-less byline: 记者 张三, 文/张三 图/李四, 文/图 张三
+# the place of a Taiwan byline after the names: 记者王小明/台北报导, /综合报导, /台北即时报导
+REPORTED = r"[\u4e00-\u9fff]{0,8}?(?:即时|特稿)?报[导道]"
+# a colon-less byline: 记者 张三, 文/张三 图/李四, 文/图 张三, 记者王小明/台北报导
 BYLINE = re.compile(
-    r"(?:^|[\s(（【\[|｜])(?:(?:本报|本台|本网|特约|见习|首席)?记者\s+(?=\S)"
-    r"|(?:文|图|摄影|摄)\s*/\s*(?=[\u4e00-\u9fff])|文\s*/\s*图\s+(?=\S))"
+    r"(?:^|[\s(（【\[〔|｜])(?:(?:本报|本台|本网|特约|见习|首席)?记者\s+(?=\S)"
+    r"|(?:文|图|摄影|摄)\s*/\s*(?=[\u4e00-\u9fff])|文\s*/\s*图\s+(?=\S)"
+    rf"|记者(?=[\u4e00-\u9fff、]{{2,12}}/{REPORTED}))"
 )
 # a line that names the editor: it closes the article
 EDITOR_LINE = re.compile(

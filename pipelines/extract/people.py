@@ -14,6 +14,7 @@ from .labels import (
     EDITOR_LABELS,
     EDITOR_LINE,
     ITEM_SEPARATORS,
+    REPORTED,
     REVIEW_LABELS,
     SOURCE_LABELS,
     plain,
@@ -24,6 +25,8 @@ _AUTHOR_LABEL = re.compile(
     # colon-less bylines: 记者 张三, 文/张三 图/李四, 文/图 张三
     r"|(?:^|[\s(（【\[|｜])(?:本报|本台|本网|特约|见习|首席)?记者\s+(?=\S)"
     r"|(?:^|[\s(（【\[|｜])(?:文\s*/\s*图\s+|(?:文|图|摄影|摄)\s*/\s*)(?=[\u4e00-\u9fff])"
+    # Taiwan: 记者王小明/台北报导, 〔记者王小明、李大华/台北报导〕
+    rf"|(?:^|[\s(（【\[〔|｜])记者(?=[\u4e00-\u9fff、]{{2,12}}/{REPORTED})"
 )
 _WRITER_LABEL = re.compile(r"(?:作\s*者|执笔人?|撰\s*稿)\s*[:：]\s*")
 _SOURCE_LABEL = re.compile(rf"(?:{SOURCE_LABELS})\s*[:：]\s*")
@@ -53,18 +56,21 @@ _SOURCE_STOP = re.compile(r"\s(?=(?:本报|特约)?(?:记者|通讯员|作者)\s
 _ROLE_WORDS = re.compile(
     r"本报记者|本台记者|本网记者|特约记者|见习记者|首席记者|记者|本报通讯员|通讯员|实习生|评论员|"
     r"摄影|摄像|文/图|文图|撰稿|采写|撰文|作者|/摄|摄$|^文$|^图$|^发$|^报道$"
+    rf"|^{REPORTED}$"
 )
 _NAME_SPLIT = re.compile(r"[\s、,，;；/]+")
 _BYLINE_ROLE = re.compile(
     r"(?:记者|通讯员|实习生)\s*[:：]?\s*|(?:作者|摄影|撰稿|采写|撰文)\s*[:：]\s*"
     r"|(?:文\s*/\s*图|文|图|摄影)\s*/\s*|文\s*/\s*图\s+"
 )
+# a byline inside brackets may sit in a long first paragraph: （记者 张三）, 〔记者王五/台北报导〕
+_OPENING, _CLOSING = "（(〔【[", "）)〕】]"
 _NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
 _PERSON = re.compile(r"^(?:[\u4e00-\u9fff·]{2,4}|[A-Za-z][A-Za-z .'-]{1,30})$")
 _NAME_TAIL = re.compile(r"(?:摄影|摄|/?文|/?图)$")
 _PAREN_NAMES = re.compile(r"[（(]\s*((?:[\u4e00-\u9fff]{2,3}\s*){1,4})[）)]$")
 _NOT_NAMES = re.compile(
-    r"新华社|记者|报道|编辑|来源|摄影|综合|图片|视频|本报|本网|了解|获悉|采访|发现|看到|近日|日前|"
+    r"新华社|记者|报道|报导|编辑|来源|摄影|综合|图片|视频|本报|本网|了解|获悉|采访|发现|看到|近日|日前|"
     r"整合|编译|供图|制图|实习|星期|礼拜"
 )
 _INFO_WIDE = 60
@@ -161,7 +167,8 @@ def byline_author(
     body: list[str], above: list[str] | None = None, below: list[str] | None = None
 ) -> str | None:
     """Names in a byline at the top or bottom of the body: ``光明日报记者 王建宏 张文攀``,
-    ``（记者 胡晓蓉）``, ``□ 本报记者 葛灵丹``, a closing ``（常书香 马丹阳）``; ``above`` and
+    ``（记者 胡晓蓉）``, ``□ 本报记者 葛灵丹``, ``〔记者王小明／台北报导〕`` (Taiwan), a closing
+    ``（常书香 马丹阳）``; ``above`` and
     ``below`` are the page lines just around the body, where layouts often put the byline.
     """
     top = (above or [])[-2:] + body[:3]
@@ -171,14 +178,12 @@ def byline_author(
         found: list[str] = []
         for match in _BYLINE_ROLE.finditer(line):
             before = line[: match.start()]
-            inside = max(before.rfind("（"), before.rfind("(")) > max(
-                before.rfind("）"), before.rfind(")")
-            )
+            inside = max(before.rfind(c) for c in _OPENING) > max(before.rfind(c) for c in _CLOSING)
             if len(line) > 40 and not inside:
                 continue
             rest = line[match.end() :]
             if inside:
-                rest = re.split(r"[）)]", rest, maxsplit=1)[0]
+                rest = re.split(r"[）)〕】\]]", rest, maxsplit=1)[0]
             found.extend(name for name in _names_after(rest) if name not in found)
         if found:
             return " ".join(found)

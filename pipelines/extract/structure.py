@@ -5,7 +5,8 @@ headline rather than on where most text is.
    ``title`` class/id when there are several).
 2. **Info lines**: the date/来源/作者/编辑 lines right under it (read plain: glosses removed,
    simplified), skipping chrome; the anchor is the last of them (or the headline).
-3. **Start**: the first line after the anchor that is neither chrome, info nor a link list.
+3. **Start**: the first line after the anchor that is neither chrome, info, a dash-led
+   subtitle nor a link list.
 4. **Container**: among the elements holding the start line (its ancestors), the one with the
    best score, counted from the start line to the first end-of-article marker (上一篇/下一篇,
    相关阅读, comment blocks, share bars, the 编辑 line, legal footers; see chrome.py):
@@ -23,9 +24,18 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .chrome import ATTACHMENTS, end_kind, is_caption, is_drop, is_editor, is_end
-from .document import Doc, Line, headline_index, hint, is_info
-from .labels import plain
+from .chrome import (
+    ATTACHMENTS,
+    end_kind,
+    is_caption,
+    is_drop,
+    is_editor,
+    is_end,
+    is_subtitle,
+)
+from .dates import DATE_RE
+from .document import INFO_MAX, Doc, Line, headline_index, hint, is_info
+from .labels import INFO_LABEL, plain
 
 # class/id of an article body in the CMS families of these portals
 _CONTENT_HINT = re.compile(
@@ -138,6 +148,8 @@ def _first_text(doc: Doc, after: int, fields: set[int]) -> int | None:
             continue
         text = plain(line.text)
         if line.chrome or is_drop(text) or _linky(line) or is_editor(text) or is_end(text):
+            continue
+        if is_subtitle(text):  # a subtitle between headline and text: the text starts after it
             continue
         if _is_paragraph(line, text) and not is_picture_text(line, text):
             return i
@@ -273,6 +285,14 @@ def is_picture_text(line: Line, text: str) -> bool:
     return line.img_after and bare
 
 
+def _is_credits(text: str) -> bool:
+    """An info line whose keyword list reads like sentences (``来源：某报 关键字：住宅;租赁
+    作者： 2012-01-12``): two field labels and a date in a short line are no running text."""
+    return (
+        len(text) <= INFO_MAX and len(INFO_LABEL.findall(text)) >= 2 and bool(DATE_RE.search(text))
+    )
+
+
 def _text(doc: Doc, start: int, end: int, info: set[int]) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
@@ -284,6 +304,8 @@ def _text(doc: Doc, start: int, end: int, info: set[int]) -> list[str]:
         if is_end(text) or is_picture_text(line, text):
             continue
         if is_info(text) and len(text) < 100 and not _SENTENCE_END.search(text):
+            continue
+        if _is_credits(text):
             continue
         if line.text in seen and len(line.text) > 10:
             continue  # pages that print the article twice

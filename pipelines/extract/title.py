@@ -39,13 +39,16 @@ def strip_suffix(title: str) -> str:
     return title
 
 
-def _candidates(doc: Doc) -> list[str]:
-    """ArticleTitle/og:title metas, then the non-link text of h1-h3 headings."""
+def _metas(doc: Doc) -> list[str]:
+    """ArticleTitle/og:title/twitter:title metas."""
+    # CMSs paste the headline's markup into the meta tag: <div>——副题</div>
+    keys = ("articletitle", "og:title", "twitter:title")
+    return [clean_space(_TAG.sub(" ", doc.meta[k])) for k in keys if doc.meta.get(k)]
+
+
+def _headings(doc: Doc) -> list[str]:
+    """The non-link text of h1-h3 headings."""
     found: list[str] = []
-    for key in ("articletitle", "og:title", "twitter:title"):
-        if doc.meta.get(key):
-            # CMSs paste the headline's markup into the meta tag: <div>——副题</div>
-            found.append(clean_space(_TAG.sub(" ", doc.meta[key])))
     for tag in ("h1", "h2", "h3"):
         for el in doc.tree.iter(tag):
             text = clean_space(el.text_content())
@@ -53,6 +56,20 @@ def _candidates(doc: Doc) -> list[str]:
             if 4 <= len(text) <= 200 and links * 2 < len(text):  # a logo is a link home
                 found.append(text)
     return found
+
+
+def _printed_part(squeeze: str, headings: list[str]) -> str | None:
+    """The longest heading that is a whole segment run of the ``<title>`` and more than half
+    of it: a meta that copies the ``<title>`` (``标题_站名``) is no evidence that the site
+    name belongs to the headline when the page prints the headline without it."""
+    best = None
+    for heading in headings:
+        flat = heading.replace(" ", "")
+        if len(flat) < _MIN_LINE or 2 * len(flat) <= len(squeeze) or flat == squeeze:
+            continue
+        if _bounded(squeeze, flat) and (best is None or len(heading) > len(best)):
+            best = heading
+    return best
 
 
 def _bounded(title: str, part: str) -> bool:
@@ -82,8 +99,10 @@ def _segment_line(doc: Doc, squeeze: str) -> str | None:
 
 
 def extract_title(doc: Doc, selector: str | None = None) -> str | None:
-    """Headline. Order of trust: profile selector > a heading or ArticleTitle/og:title meta
-    equal to the ``<title>`` > the longest one that is a whole segment of it (between
+    """Headline. Order of trust: profile selector > a heading equal to the ``<title>`` > an
+    ArticleTitle/og:title meta equal to it, unless a heading is a whole segment run of it and
+    more than half of it (the meta copied the site suffix) > the longest heading or meta that
+    is a whole segment of it (between
     separators: ``站名-标题``, ``标题_栏目_站名``) > the longest page line that is one > a
     heading the ``<title>`` starts with or contains, or one close to it > ``<title>`` with site
     suffixes cut > first heading > the line above the first date line (:func:`above_info`).
@@ -94,12 +113,17 @@ def extract_title(doc: Doc, selector: str | None = None) -> str | None:
             return text
     el = doc.tree.find(".//title")
     page_title = clean_space(el.text_content()) if el is not None else ""
-    candidates = _candidates(doc)
+    metas, headings = _metas(doc), _headings(doc)
+    candidates = metas + headings
     if page_title:
         squeeze = page_title.replace(" ", "")
-        for cand in candidates:
+        for cand in headings:
             if cand.replace(" ", "") == squeeze:
                 return cand
+        if any(cand.replace(" ", "") == squeeze for cand in metas):
+            return _printed_part(squeeze, headings) or next(
+                c for c in metas if c.replace(" ", "") == squeeze
+            )
         bounded = [
             c for c in candidates if len(c) >= _MIN_LINE and _bounded(squeeze, c.replace(" ", ""))
         ]

@@ -113,3 +113,19 @@ def test_merge_index_rebuilds_a_lost_index_from_every_part_a_few_files_at_a_time
     assert index.read_text().splitlines() == expected
     assert sorted(p.name for p in tmp_path.iterdir()) == ["index.cdxj", "index.cdxj.lock",
                                                           "indexes", "warc"]  # fmt: skip
+
+
+def test_gets_only_indexing_gives_cdxj_indexers_lines_without_it(tmp_path):
+    from archive.cdxj import index_lines
+
+    w = make_writer(tmp_path / "warc")
+    for i in range(3):
+        url = f"http://g.test/{i}?a=1&b=%E5%8E%BF"
+        w.write_exchange(request(url), plain_response(url, b"<html>x</html>"))
+    w.write_exchange(request(gzip_response().url), gzip_response())
+    w.write_revisit(
+        request(), plain_response("http://a.test/r", b"", 304), "http://a.test/", "2020"
+    )
+    w.close()
+    (path,) = w.files
+    assert sorted(index_lines(path, gets_only=True)) == sorted(index_lines(path))

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
+import sys
 from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 
 from crawler.extensions.workers import WorkerPool
+from tests.helpers import ROOT
 
 
 def test_work_runs_in_another_process_and_survives_a_dead_worker():
@@ -46,3 +49,26 @@ def test_workers_never_import_scrapy():
     finally:
         pool.shutdown()
     assert loaded == []
+
+
+def test_workers_never_run_the_main_script_again(tmp_path):
+    # a console script (``scrapy``, ``pytest``) is a __main__ without a module spec, which
+    # multiprocessing runs again in every worker; ``scrapy``'s imports Scrapy (0.3 s a worker)
+    runs = tmp_path / "runs"
+    script = tmp_path / "console_script"
+    script.write_text(
+        "import os, sys\n"
+        f"with open({str(runs)!r}, 'a') as f: f.write(str(os.getpid()) + '\\n')\n"
+        "if __name__ == '__main__':\n"
+        f"    sys.path.insert(0, {str(ROOT)!r})\n"
+        "    from crawler.extensions.workers import make_pool, warm_up\n"
+        "    pool = make_pool(2)\n"
+        "    warm_up(pool, 2)\n"
+        "    print(len(set(pool.submit(os.getpid).result() for _ in range(8))))\n"
+        "    pool.shutdown()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert int(done.stdout) >= 1  # the pool ran tasks in workers
+    assert len(runs.read_text().split()) == 1  # the script ran in the parent only

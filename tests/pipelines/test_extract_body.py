@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pipelines.extract.body import clean_lines, extract_body
-from pipelines.extract.document import find_info, parse
+from pipelines.extract.body import anchored_lines, clean_lines, extract_body
+from pipelines.extract.document import find_info, headline_index, parse
 
 BODY = ["第一段正文，内容足够长，讲述会议的主要精神。", "第二段正文，继续讲述会议部署的具体工作。"]
 
@@ -89,3 +89,62 @@ def test_peers_text_loses_the_captions_the_page_shows_beside_pictures():
     )
     lines = ["镜头记录", "调研组察看项目进度", *BODY]
     assert clean_lines(lines, _doc(html), None) == BODY
+
+
+def test_peers_lose_the_lines_printed_above_the_headline_and_in_link_lists():
+    # the structural text is too short to trust, so the peers' text is taken; they return the
+    # whole page, and the page's layout says which of their lines are navigation and sidebars
+    nav = " ".join(
+        f'<a href="/{i}">{w}</a>' for i, w in enumerate(("设为首页", "加入收藏", "繁体版"))
+    )
+    menu = "".join(
+        f'<td><a href="/m{i}">{w}</a></td>' for i, w in enumerate(("部门动态", "政务公开"))
+    )
+    side = "".join(
+        f'<li><a href="/h{i}">{w}</a></li>'
+        for i, w in enumerate(("鹤山区开展冬季送温暖走访活动", "凤台镇推进美丽乡村示范带建设"))
+    )
+    html = (
+        f"<html><body><div>{nav}</div><table><tr>{menu}</tr></table>"
+        "<div>当前位置：<a href='/'>首页</a> » <a href='/b'>部门动态</a></div>"
+        "<h1>推动限制清单之外的行业复工复市</h1><div>2020-11-26 08:48:56</div>"
+        "<div class='art'><p>会议强调要抓好春耕。</p></div>"
+        f"<div class='hotnews'><h3>图片新闻</h3><ul>{side}</ul></div></body></html>"
+    )
+    doc = parse(html, "http://x.test/a.html")
+    doc.info = find_info(doc, "推动限制清单之外的行业复工复市")
+    assert extract_body(doc, "推动限制清单之外的行业复工复市") == "会议强调要抓好春耕。"
+
+
+def test_anchored_lines_keeps_text_after_the_headline_and_unknown_lines():
+    html = (
+        "<html><body><div><a href='/'>首页</a> <a href='/n'>新闻中心</a></div><h1>标题标题标题</h1>"
+        f"<p>{BODY[0]}</p><ul><li><a href='/x'>其他新闻标题一则</a></li></ul>"
+        f"<p>新闻中心{BODY[1]}</p></body></html>"
+    )
+    doc = parse(html, "http://x.test/a.html")
+    head = headline_index(doc, "标题标题标题")
+    assert head is not None
+    # menu words that a paragraph also holds are still menu words: only whole lines stay
+    lines = [
+        "首页",
+        "新闻中心",
+        BODY[0],
+        "其他新闻标题一则",
+        "页面里没有的一行字",
+        f"新闻中心{BODY[1]}",
+    ]
+    kept = [BODY[0], "页面里没有的一行字", f"新闻中心{BODY[1]}"]
+    assert anchored_lines(lines, doc, head) == kept
+
+
+def test_press_release_ends_at_its_closing_word():
+    # a government press release: a row of stars over the text, 完 and the issue date under it
+    lines = [
+        "＊＊＊＊＊＊＊＊＊＊＊＊＊＊＊＊＊＊",
+        *BODY,
+        "完",
+        "2012年1月17日（星期二）",
+        "香港時間17時30分",
+    ]
+    assert clean_lines(lines, _doc(), None) == BODY

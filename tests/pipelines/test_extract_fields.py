@@ -364,3 +364,44 @@ def test_glossed_credit_line_is_measured_plain():
     line = "編(biān)輯(jí)：田甜　初審(shěn)：高翔　複審(shěn)：金斌　終審(shěn)：高翔　審(shěn)稿(gǎo)：高翔"
     doc = page(f"<h1>標題標題標題標題</h1><p>正文正文正文正文。</p><div>{line}</div>")
     assert extract_editor(doc) == "田甜"
+
+
+def test_title_meta_copying_the_title_tag_loses_to_the_printed_headline():
+    # og:title repeats <title> with its site suffix; the page prints the headline without it
+    head = (
+        "<title>刺死辱母者于欢的罪与悔：出狱第一晚仅睡三四个小时_苏银</title>"
+        '<meta property="og:title" content="刺死辱母者于欢的罪与悔：出狱第一晚仅睡三四个小时_苏银">'
+    )
+    doc = page("<h1>刺死辱母者于欢的罪与悔：出狱第一晚仅睡三四个小时</h1><p>正文。</p>", head)
+    assert doc.title == "刺死辱母者于欢的罪与悔：出狱第一晚仅睡三四个小时"
+    # a heading that is only the site name (half the <title> or less) is not the headline
+    head = (
+        "<title>全县召开春耕生产工作推进会_某县新闻网</title>"
+        '<meta property="og:title" content="全县召开春耕生产工作推进会_某县新闻网">'
+    )
+    assert (
+        page("<h1>某县新闻网</h1><p>正文。</p>", head).title
+        == "全县召开春耕生产工作推进会_某县新闻网"
+    )
+
+
+@pytest.mark.parametrize(
+    ("info", "author"),
+    [
+        ("2023-09-15 14:30 記者 王小明／台北報導", "王小明"),
+        ("記者王小明、李大華／台北報導", "王小明 李大华"),
+        ("記者王小明／綜合報導", "王小明"),
+        ("文／王小明　攝影／李大華", "王小明 李大华"),
+    ],
+)
+def test_taiwan_bylines_in_the_info_line(info, author):
+    doc = page(f"<h1>行政院會通過明年度總預算案</h1><div>{info}</div><p>正文。</p>")
+    assert extract_author(doc) == author
+
+
+def test_taiwan_bylines_in_the_body():
+    assert (
+        byline_author(["〔記者王小明／台北報導〕行政院今天召開院會，通過明年度中央政府總預算案。"])
+        == "王小明"
+    )
+    assert byline_author(["記者王小明／台北即時報導", "行政院今天召開院會。"]) == "王小明"

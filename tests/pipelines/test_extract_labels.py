@@ -85,3 +85,33 @@ def test_summary_word_in_running_text_is_kept():
 )
 def test_captions(line, caption):
     assert is_caption(line) is caption
+
+
+@pytest.mark.parametrize(
+    ("line", "menu"),
+    [
+        ("首页 | 新闻中心 | 政务公开 | 办事服务", True),
+        ("新闻｜体育｜财经｜娱乐｜图片", True),
+        ("關於我們 | 聯絡我們 | 網站地圖 | 私隱政策", True),
+        ("2020-01-01 | 人民网 | 张三 | 李四", False),  # an info line without labels
+        ("甲方 | 乙方", False),
+        ("今天，我们 | 去了 | 城里 | 开会", False),  # running text with bars
+    ],
+)
+def test_menu_bar_without_its_links_is_chrome(line, menu):
+    assert is_drop(plain(line)) is menu
+
+
+@pytest.mark.parametrize("line", ["完", "（完）", "-完-", "【完】", "— 完 —"])
+def test_closing_word_of_a_release_ends_the_article(line):
+    assert end_kind(plain(line)) == "hard"
+
+
+def test_a_sentence_with_the_word_is_no_end():
+    assert end_kind("工程已于去年完工。") is None
+    assert end_kind("完成") is None
+
+
+@pytest.mark.parametrize("line", ["前一篇：白水区开通首条城乡公交环线", "后一篇：桃源镇召开会议"])
+def test_previous_and_next_article_links_in_other_words_end_the_article(line):
+    assert end_kind(plain(line)) == "hard"

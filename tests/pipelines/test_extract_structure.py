@@ -253,3 +253,26 @@ def test_closing_byline_found_past_a_photo_story_and_attachment_lists():
         "</div></div></div>", f"{pictures}{files}<p>（摄影：高翔）</p></div></div></div>"
     )
     assert run(html).author == "高翔"
+
+
+def test_subtitle_over_a_short_article_is_not_its_start():
+    # the subtitle sits in its own block between the info line and the text, with a summary box
+    # and a byline after it: the text starts after them, not at the subtitle
+    between = (
+        "<h3>——某县开展森林防火专项检查纪实</h3>"
+        f"<div class='lead'>【核心提示】{SHORT[0][:20]}…</div><div>记者：何东铭</div>"
+    )
+    html = page_html(SHORT, INFO).replace('<div class="tools">', between + '<div class="tools">')
+    doc = parse(html, URL)
+    found = locate(doc, TITLE)
+    assert found is not None
+    assert found.lines == SHORT
+    assert run(html).text == SHORT[0]
+
+
+def test_credit_line_with_a_keyword_list_is_not_text():
+    # semicolons in the keyword list make it look like sentences; two labels and a date do not
+    credits = "来源：燕赵晚报 关键字：住宅租赁;自有物业;制度缺陷;最牛工资 作者： 2012-01-12 17:14"
+    paragraphs = [*SHORT, "会议要求，各乡镇要抓好粮食生产，确保面积稳定。"]
+    art = run(page_html(paragraphs, INFO, inner=f"<p>{credits}</p>"))
+    assert art.text == "\n".join(paragraphs)

@@ -1,0 +1,188 @@
+"""StoreProcess: the store writer (:class:`pipelines.store.BatchWriter`) in a process of its own,
+so dedup and store (SQLAlchemy, numpy, the duplicate index) hold no lock of the crawl's
+process: its reactor thread only pickles each article onto a queue.
+
+Same contract as ``BatchWriter``: :meth:`StoreProcess.submit` returns a future that resolves to
+``(kind, outcome)`` once the article's transaction committed, or fails with :class:`StoreError`.
+What was not committed when the crawl dies is in no database: the resumed crawl fetches those
+pages again (the ``Backlog`` bounds how many). The process ignores Ctrl-C (a terminal sends it
+to the whole process group, and the crawl's graceful stop still needs the process to store what
+it was sent, until :meth:`close`); SIGTERM ends it (that is how multiprocessing ends a daemon
+child left running when the crawl's process exits, after a forced stop), and it exits by itself
+when the crawl's process is gone (``crawler.lifeline``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import signal
+import threading
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from multiprocessing.connection import Connection
+    from multiprocessing.context import ForkServerContext
+    from multiprocessing.queues import Queue
+
+    from model.items import Article
+
+logger = logging.getLogger(__name__)
+
+# messages from the store process: ("ready",), ("error", why), ("done", seq, kind, outcome),
+# ("failed", seq, why), ("closed",)
+
+
+class StoreError(Exception):
+    """An article the store process could not store (its reason as text: exceptions from the
+    database driver do not always survive pickling)."""
+
+
+def serve(
+    url: str,
+    sites_dir: str | None,
+    batch: tuple[int, float],
+    jobs: Queue[tuple[int, Article] | None],
+    results: Connection,
+    owner: int,
+) -> None:
+    """The store process: open ``url``, then dedup and store what ``jobs`` brings, a batch per
+    transaction, answering on ``results`` in commit order, until ``None`` or the owner's end.
+    The profiles in ``sites_dir`` name the sites for the duplicate index's canonical rule."""
+    from crawler.lifeline import die_with
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with(owner)
+    send_lock = threading.Lock()
+
+    def send(message: tuple[Any, ...]) -> None:
+        with send_lock:
+            results.send(message)
+
+    try:
+        from crawler.db.session import open_engine, session_factory
+        from model.profiles import read_profiles
+        from pipelines.store import BatchWriter
+
+        profiles, _refused = read_profiles(sites_dir)
+        names = {pid: profile.name for pid, profile in profiles.items()}
+        writer = BatchWriter(session_factory(open_engine(url)), names, *batch)
+    except BaseException as exc:
+        send(("error", f"{type(exc).__name__}: {exc}"))
+        return
+    send(("ready",))
+
+    def answerer(seq: int) -> Callable[[Future[tuple[str, str]]], None]:
+        def answer(future: Future[tuple[str, str]]) -> None:
+            exc = future.exception()
+            if exc is None:
+                send(("done", seq, *future.result()))
+            else:
+                send(("failed", seq, repr(exc)))
+
+        return answer
+
+    while (job := jobs.get()) is not None:
+        seq, article = job
+        writer.submit(article).add_done_callback(answerer(seq))
+    writer.close()
+    send(("closed",))
+
+
+class StoreProcess:
+    """Dedup and store in a child process (started at once; it opens the database and reads
+    the profiles of ``sites_dir``, default the built-in ones, in the background).
+
+    ``context``: a multiprocessing context (the crawl passes its forkserver, see
+    ``crawler.processes``). :attr:`ready` resolves once the process has opened the database
+    (or fails with :class:`StoreError`); articles submitted before wait in the queue.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        sites_dir: str | None,
+        batch_size: int,
+        max_wait: float,
+        context: ForkServerContext,
+    ) -> None:
+        self.ready: Future[None] = Future()
+        # a Queue, not a pipe: put() returns at once (a feeder thread writes), so the reactor
+        # never waits on a busy store process
+        self._jobs: Queue[tuple[int, Article] | None] = context.Queue()
+        receiver, sender = context.Pipe(duplex=False)
+        self._receiver = receiver
+        self._pending: dict[int, Future[tuple[str, str]]] = {}
+        self._seq = itertools.count()
+        self._lock = threading.Lock()
+        self._closed = False
+        self._failed: str | None = None
+        args = (url, sites_dir, (batch_size, max_wait), self._jobs, sender, os.getpid())
+        self._process = context.Process(target=serve, args=args, name="countynews-store")
+        self._process.daemon = True
+        self._process.start()
+        sender.close()  # the child's end: EOF on ours once the child is gone
+        self._reader = threading.Thread(target=self._read, name="countynews-store-results")
+        self._reader.daemon = True
+        self._reader.start()
+
+    def submit(self, article: Article) -> Future[tuple[str, str]]:
+        """Queue ``article``; the future resolves after its commit in the store process."""
+        if self._closed:
+            raise RuntimeError("the store process is closed")
+        future: Future[tuple[str, str]] = Future()
+        with self._lock:
+            if self._failed is not None:
+                future.set_exception(StoreError(self._failed))
+                return future
+            seq = next(self._seq)
+            self._pending[seq] = future
+        self._jobs.put((seq, article))
+        return future
+
+    def close(self) -> None:
+        """Store what was sent, then stop the process (idempotent)."""
+        if not self._closed:
+            self._closed = True
+            if self._process.is_alive():
+                self._jobs.put(None)
+        self._reader.join()
+        self._process.join()
+        self._jobs.cancel_join_thread()  # the process is gone: what it did not read is moot
+        self._jobs.close()
+
+    # --- the results thread ---------------------------------------------------------------
+    def _read(self) -> None:
+        why = "the store process stopped"
+        try:
+            while True:
+                message = self._receiver.recv()
+                if message[0] == "done":
+                    self._settle(message[1]).set_result((message[2], message[3]))
+                elif message[0] == "failed":
+                    self._settle(message[1]).set_exception(StoreError(message[2]))
+                elif message[0] == "ready":
+                    self.ready.set_result(None)
+                elif message[0] == "error":
+                    why = f"the store process could not open the database: {message[1]}"
+                    break
+                elif message[0] == "closed":
+                    break
+        except (EOFError, OSError):
+            why = "the store process died"
+            logger.error("The store process died; its pending articles are not stored")
+        with self._lock:
+            self._failed = why
+            pending, self._pending = self._pending, {}
+        if not self.ready.done():
+            self.ready.set_exception(StoreError(why))
+        for future in pending.values():
+            future.set_exception(StoreError(why))
+        self._receiver.close()
+
+    def _settle(self, seq: int) -> Future[tuple[str, str]]:
+        with self._lock:
+            return self._pending.pop(seq)

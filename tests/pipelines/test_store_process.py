@@ -1,0 +1,114 @@
+"""StoreProcess: dedup and store in a child process, with BatchWriter's answers; it ignores the
+terminal's Ctrl-C, and when it dies its pending articles fail instead of waiting forever."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import pytest
+from sqlalchemy import func, select
+
+from crawler.db.models import ArticleRow
+from crawler.db.session import open_database
+from crawler.processes import forkserver
+from model.fixtures import iter_cases
+from model.profiles import read_profiles
+from pipelines import cpu_stage
+from pipelines.store import BatchWriter
+from pipelines.store_process import StoreError, StoreProcess
+from tests.helpers import ROOT
+
+CASES = iter_cases(ROOT / "tests" / "sites")
+
+
+def articles():
+    found = []
+    for case in CASES[:6]:
+        article = cpu_stage(case.page, None)
+        assert not hasattr(article, "reason"), article
+        found.append(article)
+    return found
+
+
+def stored(url: str) -> int:
+    with open_database(url)() as session:
+        return session.scalar(select(func.count()).select_from(ArticleRow))
+
+
+def test_the_store_process_answers_as_the_store_thread_does(tmp_path):
+    batch = articles()
+    thread_url = f"sqlite:///{tmp_path / 'thread.db'}"
+    names = {pid: p.name for pid, p in read_profiles(None)[0].items()}
+    writer = BatchWriter(open_database(thread_url), names, 4, 0.05)
+    expected = [writer.submit(a).result(timeout=60) for a in batch]
+    writer.close()
+
+    url = f"sqlite:///{tmp_path / 'process.db'}"
+    open_database(url)  # migrated by the crawl's process before the store process starts
+    store = StoreProcess(url, None, 4, 0.05, forkserver())
+    try:
+        store.ready.result(timeout=60)
+        os.kill(store._process.pid, signal.SIGINT)  # a terminal's Ctrl-C reaches it too
+        futures = [store.submit(a) for a in batch]
+        assert [f.result(timeout=60) for f in futures] == expected
+        assert store.submit(batch[0]).result(timeout=60) == (expected[0][0], "unchanged")
+    finally:
+        store.close()
+    assert stored(url) == stored(thread_url) == len(batch)
+    with pytest.raises(RuntimeError, match="closed"):
+        store.submit(batch[0])
+
+
+def test_a_dead_store_process_fails_its_articles(tmp_path):
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    open_database(url)
+    store = StoreProcess(url, None, 4, 0.05, forkserver())
+    store.ready.result(timeout=60)
+    os.kill(store._process.pid, signal.SIGKILL)
+    store._process.join(timeout=60)
+    with pytest.raises(StoreError, match=r"died|stopped"):
+        store.submit(articles()[0]).result(timeout=60)
+    store.close()
+
+
+def test_a_database_the_store_process_cannot_open_fails_its_articles(tmp_path):
+    store = StoreProcess("nosuchdb://x", None, 4, 0.05, forkserver())
+    with pytest.raises(StoreError, match="could not open"):
+        store.ready.result(timeout=60)
+    with pytest.raises(StoreError, match="could not open"):
+        store.submit(articles()[0]).result(timeout=60)
+    store.close()
+
+
+# a crawl stopped by force (a second Ctrl-C) exits without closing its store process
+UNCLOSED = """
+import sys
+from crawler.db.session import open_database
+from crawler.processes import forkserver
+from pipelines.store_process import StoreProcess
+if __name__ == "__main__":
+    open_database(sys.argv[1])
+    store = StoreProcess(sys.argv[1], None, 4, 0.05, forkserver())
+    store.ready.result(timeout=60)
+    print("ready", flush=True)
+"""
+
+
+def test_a_crawl_process_exiting_without_closing_it_is_not_held_up(tmp_path):
+    import subprocess
+    import sys
+
+    script = tmp_path / "unclosed.py"
+    script.write_text(UNCLOSED)
+    result = subprocess.run(
+        [sys.executable, str(script), f"sqlite:///{tmp_path / 'a.db'}"],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.stdout.strip() == "ready", result.stderr[-2000:]
+    assert result.returncode == 0, result.stderr[-2000:]
