@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 BATCH = 64  # pages read before they go to the workers (at least; see MAX_STEP)
 MAX_STEP = 1000  # pages read at once at most, whatever STORE_BATCH_SIZE
-CHUNK = 8  # pages per trip to a worker (fewer, larger messages between the processes)
+CHUNK = 25  # pages per trip to a worker (fewer, larger messages between the processes)
 MAX_QUEUED = 2000  # articles waiting for the writer before reading pauses
 
 
@@ -184,8 +184,6 @@ class Command(ScrapyCommand):
 
     @exit_status
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        from crawler.extensions.figures import figures_from_stats, record_run, utc_now
-
         if not args:
             raise UsageError("give WARC files or folders")
         assert self.settings is not None
@@ -209,6 +207,9 @@ class Command(ScrapyCommand):
         warming = threading.Thread(target=warm_up, args=(self.pool, self.workers), daemon=True)
         warming.start()
         database = open_in_background(database_url(self.settings))
+        # imports SQLAlchemy: after the fork server started, not before
+        from crawler.extensions.figures import figures_from_stats, record_run, utc_now
+
         batch_size = self.settings.getint("STORE_BATCH_SIZE")
         # a step of pages fills a store batch: smaller steps made smaller transactions
         step = min(max(BATCH, batch_size), MAX_STEP)

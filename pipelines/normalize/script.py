@@ -50,6 +50,9 @@ def changed_share(text: str, simplified: str | None = None) -> tuple[int, int]:
 def detect_script(text: str, simplified: str | None = None) -> str:
     """``"traditional"`` when enough CJK characters change under t2s, else ``"simplified"``
     (``simplified``: :func:`to_simplified` of ``text``, when the caller has it)."""
+    simplified = to_simplified(text) if simplified is None else simplified
+    if simplified == text:  # nearly every page: no need to count its characters
+        return "simplified"
     changed, total = changed_share(text, simplified)
     if changed >= MIN_CHANGED and changed >= TRADITIONAL_SHARE * total:
         return "traditional"

@@ -64,4 +64,4 @@ def mojibake_reasons(text: str) -> list[str]:
 
 def has_mojibake(text: str) -> bool:
     """True when ``text`` shows a sign of a broken charset round trip (see MOJIBAKE_PATTERNS)."""
-    return bool(mojibake_reasons(text))
+    return any(pattern.search(text) for _, pattern in MOJIBAKE_PATTERNS)
