@@ -8,7 +8,7 @@ import asyncio
 import logging
 import os
 import threading
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -30,8 +30,13 @@ def warm_up(pool: Executor, workers: int) -> None:
     """Start ``pool``'s processes (fork server, preloaded imports, workers) and return once
     they run: done in a thread of its own, since the spawning blocks its caller."""
     count = workers or os.cpu_count() or 1
-    for future in [pool.submit(warm_task) for _ in range(count)]:
-        future.result()
+    try:
+        for future in [pool.submit(warm_task) for _ in range(count)]:
+            future.result()
+    except (RuntimeError, BrokenProcessPool, CancelledError):
+        # shut down meanwhile (a replay with nothing readable ends at once): nothing to warm;
+        # a pool that broke says so to the task that needs it
+        return
 
 
 def make_pool(workers: int = 0) -> Executor:

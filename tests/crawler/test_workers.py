@@ -72,3 +72,13 @@ def test_workers_never_run_the_main_script_again(tmp_path):
     )
     assert int(done.stdout) >= 1  # the pool ran tasks in workers
     assert len(runs.read_text().split()) == 1  # the script ran in the parent only
+
+
+def test_warming_up_a_pool_shut_down_meanwhile_is_no_error():
+    # replay warms its pool in a thread; a replay with nothing readable shuts the pool down at
+    # once, and the warm-up thread printed a traceback ("cannot schedule new futures")
+    from crawler.extensions.workers import make_pool, warm_up
+
+    pool = make_pool(1)
+    pool.shutdown()
+    warm_up(pool, 2)  # returns quietly
