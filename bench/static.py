@@ -22,7 +22,7 @@ import urllib.request
 from pathlib import Path
 
 from tests.simulator import Simulator
-from tests.simulator.server import list_path
+from tests.simulator.server import PAGE_SIZE, list_path
 
 TYPES = {"/robots.txt", "/sitemap.xml", "/rss.xml"}  # paths whose own Content-Type is kept
 
@@ -35,7 +35,7 @@ def nginx_binary() -> str | None:
 def _paths(sim: Simulator, portal_id: str) -> list[str]:
     """Every path the simulator answers for a portal (404s excepted)."""
     arts = sim._arts[portal_id]
-    pages = max(1, -(-len(arts) // 10))
+    pages = max(1, -(-len(arts) // PAGE_SIZE))
     paths = ["/robots.txt", "/", "/sitemap.xml", "/rss.xml"]
     paths += [list_path(portal_id, i) for i in range(pages)]
     paths += [path for (pid, path) in sim._paths if pid == portal_id]

@@ -11,7 +11,6 @@ import contextlib
 import ctypes
 import os
 import signal
-import sys
 import threading
 import time
 from pathlib import Path
@@ -51,19 +50,6 @@ def die_with(owner: int) -> None:
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     parent = os.getppid()
     threading.Thread(target=_watch, args=(owner, parent), name="lifeline", daemon=True).start()
-
-
-def keep_main_script_out() -> None:
-    """Workers must not run the parent's main script again. multiprocessing re-runs a
-    ``__main__`` that has no module spec (a console script such as ``scrapy``, whose module body
-    imports ``scrapy.cmdline``) in every worker it starts, about 0.3 s of CPU each per crawl and
-    replay; a ``__main__`` named as a module's ``__main__`` is left alone. Our tasks are all
-    module-level functions of our packages, so workers never need the main script."""
-    main = sys.modules.get("__main__")
-    if main is not None and getattr(main, "__spec__", None) is None:
-        from importlib.machinery import ModuleSpec
-
-        main.__spec__ = ModuleSpec("__main__", None)
 
 
 def warm_task() -> None:

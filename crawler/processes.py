@@ -7,9 +7,8 @@ connections. Scrapy-free.
 from __future__ import annotations
 
 import multiprocessing
+import sys
 from typing import TYPE_CHECKING
-
-from crawler.lifeline import keep_main_script_out
 
 if TYPE_CHECKING:
     from multiprocessing.context import ForkServerContext
@@ -26,10 +25,23 @@ PRELOAD = [
 ]
 
 
+def keep_main_script_out() -> None:
+    """Workers must not run the parent's main script again. multiprocessing re-runs a
+    ``__main__`` that has no module spec (a console script such as ``scrapy``, whose module body
+    imports ``scrapy.cmdline``) in every worker it starts, about 0.3 s of CPU each per crawl and
+    replay; a ``__main__`` named as a module's ``__main__`` is left alone. Our tasks are all
+    module-level functions of our packages, so workers never need the main script."""
+    main = sys.modules.get("__main__")
+    if main is not None and getattr(main, "__spec__", None) is None:
+        from importlib.machinery import ModuleSpec
+
+        main.__spec__ = ModuleSpec("__main__", None)
+
+
 def forkserver() -> ForkServerContext:
     """The multiprocessing context every helper process of a crawl starts from. The preload
     list is the fork server's, set before it starts: whichever helper starts first starts it.
-    No helper runs the parent's main script again (``crawler.lifeline.keep_main_script_out``)."""
+    No helper runs the parent's main script again (:func:`keep_main_script_out`)."""
     keep_main_script_out()
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
