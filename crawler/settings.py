@@ -76,6 +76,10 @@ TELNETCONSOLE_ENABLED = False
 # page's Page), the rest are requests, scheduled without waiting; Scrapy's 100 starts 101
 # asyncio tasks per response to do that: 0.3-0.9 ms of the reactor thread per page
 CONCURRENT_ITEMS = 4
+# Scrapy's check that a generator callback returns no value reads and parses the callback's
+# source for every response: its cache is keyed weakly by the bound method, a new object on
+# every Request (0.3 ms a page). Our callbacks are tested code; a spider developer's aid only
+WARN_ON_GENERATOR_RETURN_VALUE = False
 
 # --- pipelines: extract -> normalize -> dedup -> store ---------------------------------------
 # extract -> normalize -> signature in worker processes; dedup -> store in a store process
