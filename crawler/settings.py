@@ -72,9 +72,9 @@ DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
-# outputs of one callback handled at once. A callback yields one item at most (an article
-# page's Page), the rest are requests, scheduled without waiting; Scrapy's 100 starts 101
-# asyncio tasks per response to do that: 0.3-0.9 ms of the reactor thread per page
+# items of one response in the item pipelines at once: a callback yields one at most (an
+# article page's Page); its requests are scheduled by ScheduleRequestsMiddleware. Scrapy's 100
+# starts 101 asyncio tasks per response: 0.3-0.9 ms of the reactor thread per page
 CONCURRENT_ITEMS = 4
 # Scrapy's check that a generator callback returns no value reads and parses the callback's
 # source for every response: its cache is keyed weakly by the bound method, a new object on
@@ -108,6 +108,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.backlog.BacklogMiddleware": 5,
 }
 SPIDER_MIDDLEWARES = {
+    # a callback's requests scheduled as they come out, not through the Scraper's item queue
+    "crawler.middlewares.scheduling.ScheduleRequestsMiddleware": 10,
     "crawler.middlewares.refresh.KnownArticlesMiddleware": 800,
     # nearer the engine than KnownArticlesMiddleware: a resumed refresh skips stored revisits too
     "crawler.middlewares.resume.ResumeMiddleware": 700,

@@ -208,3 +208,40 @@ def test_warc_records_are_written_off_the_event_loop_thread(warc_mw, tmp_path):
     assert threads[0] != threading.current_thread().name
     assert request.meta["warc"]["length"] > 0
     assert crawler.stats.get_value("warc/write_seconds") >= 0
+
+
+def test_schedule_requests_hands_each_request_to_the_engine_as_it_comes_out(make_crawler):
+    from crawler.middlewares.scheduling import ScheduleRequestsMiddleware
+
+    crawler = make_crawler()
+    crawled: list[str] = []
+
+    class Engine:
+        def crawl(self, request: Request) -> None:
+            crawled.append(request.url)
+
+    crawler.engine = Engine()
+    mw = ScheduleRequestsMiddleware.from_crawler(crawler)
+    item = {"url": URL}
+    seen: list[tuple[object, list[str]]] = []
+
+    def outputs():
+        yield Request("http://county.test/a.html")
+        yield item
+        yield Request("http://county.test/b.html")
+
+    for output in mw.process_spider_output(response(), outputs()):
+        seen.append((output, list(crawled)))
+    assert seen == [(item, ["http://county.test/a.html"])]
+    assert crawled == ["http://county.test/a.html", "http://county.test/b.html"]
+
+    async def agen():
+        for output in outputs():
+            yield output
+
+    async def collect():
+        return [o async for o in mw.process_spider_output_async(response(), agen())]
+
+    crawled.clear()
+    assert asyncio.run(collect()) == [item]
+    assert crawled == ["http://county.test/a.html", "http://county.test/b.html"]
