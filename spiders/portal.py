@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Self
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlparse, urlsplit
 
+from lxml import etree
 from scrapy import Request, Spider, signals
 from scrapy.http import TextResponse
-from scrapy.linkextractors import LinkExtractor
+from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.utils.response import get_base_url
 from scrapy.utils.sitemap import Sitemap
 from w3lib.html import strip_html5_whitespace
@@ -25,7 +26,7 @@ from model.pagers import datastore_links, datastore_next, script_pages
 from model.urls import canonical_url
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Iterator
+    from collections.abc import AsyncIterator, Callable, Iterator
 
     from scrapy.crawler import Crawler
     from scrapy.http import Response
@@ -35,6 +36,131 @@ if TYPE_CHECKING:
 
 CANONICAL_KEPT = 65_536  # links whose canonical URL a spider remembers (then it starts over)
 HREFS_KEPT = 65_536  # href values whose resolved URL a spider remembers (then it starts over)
+
+
+# what Scrapy's LinkExtractor() keeps by default: <a> and <area> (also XHTML-namespaced), a
+# scheme it follows, a path not ending in an ignored extension
+_LINK_TAGS = frozenset({"a", "area"})
+_XHTML = "http://www.w3.org/1999/xhtml"
+_LINK_SCHEMES = frozenset({"http", "https", "file", "ftp"})
+_IGNORED_EXTENSIONS = tuple(f".{e}" for e in IGNORED_EXTENSIONS)
+
+
+def _link_url(value: str, base_url: str, page_url: str, encoding: str) -> tuple[str | None, str]:
+    """The URL Scrapy's ``LinkExtractor()`` makes of the ``href`` value ``value`` of a page
+    (``page_url``, ``base_url``, ``encoding``), or None where it keeps no link (the same
+    steps: strip, join, percent-encode, join, scheme and extension filters); and the
+    percent-encoded URL before the last join ("" when none)."""
+    try:
+        joined = urljoin(base_url, strip_html5_whitespace(value))
+    except ValueError:
+        return None, ""
+    try:
+        encoded = safe_url_string(joined, encoding=encoding)
+    except ValueError:
+        return None, ""
+    url = urljoin(page_url, encoded)
+    if url.split("://", 1)[0] not in _LINK_SCHEMES:
+        return None, encoded
+    if urlparse(url).path.lower().endswith(_IGNORED_EXTENSIONS):
+        return None, encoded
+    return url, encoded
+
+
+def link_url(value: str, base_url: str, page_url: str, encoding: str) -> str | None:
+    """The URL Scrapy's ``LinkExtractor()`` makes of the ``href`` value ``value`` of a page,
+    or None where it keeps no link."""
+    return _link_url(value, base_url, page_url, encoding)[0]
+
+
+_UNSAFE = ("\t", "\r", "\n")  # urllib drops them anywhere in a URL before splitting it
+_WEB = ("http", "https")
+
+
+def _has_host(url: str) -> bool:
+    """Whether ``url`` is absolute with a host (``scheme://host...``) as ``urljoin`` splits it."""
+    head, sep, rest = url.partition("://")
+    return (
+        bool(sep)
+        and head.isascii()
+        and head.isalpha()
+        and rest[:1] not in ("", "/", "?", "#")
+        and not any(c in url for c in _UNSAFE)
+    )
+
+
+class LinkResolver:
+    """:func:`link_url` of the ``href`` values of pages, each value resolved once and
+    remembered (``HREFS_KEPT`` at most, then it starts over).
+
+    A value is remembered across pages where its link cannot depend on the page's URLs beyond
+    their schemes: an absolute URL with a host (``urljoin`` keeps it whole, normalized only
+    when the schemes are the same) and a path from the root (joined with the base URL's
+    scheme and host), both only when what they are percent-encoded into is an absolute URL
+    with a host too (the last join then depends on the page's scheme only). Any other value
+    is remembered with the page's base and page URLs.
+    """
+
+    def __init__(self) -> None:
+        self.memo: dict[tuple[str, ...], str | None] = {}
+
+    def page(self, response: TextResponse) -> Callable[[str], str | None]:
+        """The resolver of ``response``'s ``href`` values."""
+        base_url, page_url, encoding = get_base_url(response), response.url, response.encoding
+        memo = self.memo
+        try:
+            base, page = urlsplit(base_url), urlsplit(page_url)
+        except ValueError:
+            web = False
+        else:
+            web = base.scheme in _WEB and page.scheme in _WEB and bool(base.netloc)
+            base_scheme, page_scheme = base.scheme, page.scheme
+            origin = f"{base.scheme}://{base.netloc}"
+
+        def resolve(value: str) -> str | None:
+            stripped = strip_html5_whitespace(value)
+            shared: tuple[str, ...] | None = None
+            if web:
+                if _has_host(stripped):
+                    shared = ("absolute", stripped, encoding, base_scheme, page_scheme)
+                elif (
+                    stripped[:1] == "/"
+                    and stripped[1:2] != "/"
+                    and not any(c in stripped for c in _UNSAFE)
+                ):
+                    shared = ("root", stripped, encoding, origin, page_scheme)
+                if shared is not None and shared in memo:
+                    return memo[shared]
+            local = ("page", stripped, encoding, base_url, page_url)
+            if local in memo:
+                return memo[local]
+            url, encoded = _link_url(stripped, base_url, page_url, encoding)
+            if len(memo) >= HREFS_KEPT:
+                memo.clear()
+            if shared is not None and _has_host(encoded):
+                memo[shared] = url
+            else:
+                memo[local] = url
+            return url
+
+        return resolve
+
+
+def anchor_urls(response: TextResponse, resolve: Callable[[str], str | None]) -> list[str]:
+    """The URLs of ``LinkExtractor(unique=True).extract_links(response)``, in its order,
+    without building its ``Link`` objects (their text is an XPath per anchor); ``resolve``
+    (:meth:`LinkResolver.page`) makes each ``href`` value a link URL."""
+    urls: dict[str, None] = {}
+    for element in response.selector.root.iter(etree.Element):
+        tag = element.tag
+        if tag[:1] == "{" and tag[1 : len(_XHTML) + 1] == _XHTML:  # Scrapy's _nons
+            tag = tag.split("}")[-1]
+        if tag not in _LINK_TAGS:
+            continue
+        value = element.get("href")
+        if value is not None and (url := resolve(value)) is not None:
+            urls[url] = None
+    return list(urls)
 
 
 def _headers(response: Response) -> list[tuple[str, str]]:
@@ -54,7 +180,6 @@ class PortalSpider(Spider):
     """
 
     profile: ClassVar[SiteProfile]
-    _link_extractor = LinkExtractor(unique=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -64,8 +189,7 @@ class PortalSpider(Spider):
         # links) are not made into requests at all (see ``requests_for``)
         self.scheduled: set[str] = set()
         self.canonical: dict[str, str] = {}  # link -> canonical URL, for the links seen last
-        # (base URL's part that matters, href value, encoding) -> canonical URL or None (bogus)
-        self.resolved: dict[tuple[str, str, str], str | None] = {}
+        self.resolver = LinkResolver()  # href value -> link URL, for the values seen last
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -133,8 +257,7 @@ class PortalSpider(Spider):
         if not new_only or self.may_lead_somewhere_new(response):
             if new_only:
                 self._stat("spider/article_links/parsed")
-            for link in self._link_extractor.extract_links(response):
-                yield link.url
+            yield from anchor_urls(response, self.resolver.page(response))
         else:
             self._stat("spider/article_links/skipped")
         yield from script_pages(response.text, response.url)  # TRS createPageHTML pagers
@@ -144,44 +267,22 @@ class PortalSpider(Spider):
         """Whether a link of ``response`` may be an article not yet scheduled or a list page
         not yet requested (what ``requests_for(..., new_only=True)`` makes requests for).
         Reads every ``href`` value without parsing the page (``model.hrefs``: a superset of
-        the link extractor's links) and resolves each as the link extractor does (strip,
-        join with the base URL, percent-encode in the page's encoding), then canonicalizes
-        it; a value that cannot be resolved counts as new."""
-        base, encoding = get_base_url(response), response.encoding
+        the link extractor's links), makes each the link the link extractor would (the same
+        :class:`LinkResolver`; a value it keeps no link of leads nowhere), then canonicalizes
+        it."""
+        resolve = self.resolver.page(response)
         profile, scheduled = self.profile, self.scheduled
         for value in href_values(response.text):
-            url = self._resolve(base, value, encoding, response.url)
-            if url is None:
-                return True
+            link = resolve(value)
+            if link is None:
+                continue
+            url = self._canonical(link)
             if profile.is_article(url):
                 if url not in scheduled:
                     return True
             elif profile.is_list(url) and url not in self.list_pages:
                 return True
         return False
-
-    def _resolve(self, base: str, value: str, encoding: str, page_url: str) -> str | None:
-        value = strip_html5_whitespace(value)
-        # the part of the base URL a join with this value depends on (see urllib's urljoin)
-        if "://" in value[:16] and value.split("://", 1)[0].isalpha():
-            key = ""
-        elif value.startswith("/") and not value.startswith("//"):
-            key = base[: base.find("/", base.find("//") + 2)] if base.count("/") > 2 else base
-        else:
-            key = base
-        resolved = self.resolved
-        if (key, value, encoding) in resolved:
-            return resolved[key, value, encoding]
-        try:
-            url: str | None = urljoin(page_url, safe_url_string(urljoin(base, value), encoding))
-        except ValueError:  # the link extractor skips it: nothing to request
-            url = None
-        if url is not None:
-            url = self._canonical(url)
-        if len(resolved) >= HREFS_KEPT:
-            resolved.clear()
-        resolved[(key, value, encoding)] = url
-        return url
 
     def _canonical(self, raw: str) -> str:
         url = self.canonical.get(raw)

@@ -77,3 +77,49 @@ def test_a_list_page_not_yet_requested_counts_as_new():
     assert requests(spider.parse_article(response)) == [(page, "list")]
     assert requests(spider.parse_article(response)) == []  # requested now
     assert crawler.stats.get_value("spider/article_links/skipped") == 1
+
+
+# pages whose links the spider's own anchor reading must give exactly as Scrapy's link extractor
+AWKWARD_LINKS = [
+    '<base href="https://other.example/dir/"><a href="/x.html">a</a><a href="y.html">b</a>',
+    '<a href="http://h/p?">c</a><a href="HTTP://H/p#f">d</a><a href="https://h/q?">e</a>',
+    '<a href="//proto/rel">f</a><a href="http:///nohost">n</a><a href="http://[bad/x">bad</a>',
+    '<a href="/a/../b/./c">dots</a><a href="/\tx">tab</a><a href=" /sp ">sp</a>',
+    '<a href="ftp://f/x.pdf">pdf</a><a href="/img/x.JPG">jpg</a><a href="file:///etc/x">f</a>',
+    '<a href="/中文/路径.html">zh</a><a href="?q=中文">q</a><a href="%zz">%</a><a href="/a b">_</a>',
+    '<html xmlns="http://www.w3.org/1999/xhtml"><a href="/ns.html">ns</a></html>',
+    '<a href="http://user@h:80/p">u</a><a href="javascript:void(0)">j</a><a href="#top">t</a>',
+    '<map><area href="/map.html"></map><a href="/dup.html">1</a><a href="/dup.html">2</a><a>x</a>',
+]
+PAGE_URLS = [
+    "http://127.0.0.1:8802/col/col1234/index.html",
+    "https://127.0.0.1:8802/col/col1234/index.html?uid=1&pageNum=2",
+    "http://a.example/x/y/z.shtml",
+    "https://b.example:8443/dir/",
+]
+
+
+def test_anchor_urls_are_the_link_extractors_on_every_page_and_url():
+    """One resolver across pages, page URLs, schemes and encodings, as in a crawl: a value
+    remembered from one page never gives another page a link the extractor would not."""
+    from scrapy.http import XmlResponse
+    from scrapy.linkextractors import LinkExtractor
+
+    from spiders.portal import LinkResolver, anchor_urls
+
+    extractor = LinkExtractor(unique=True)
+    bodies = [
+        path.read_bytes() for path in sorted((ROOT / "tests" / "sites").glob("*/*/body.html"))
+    ]
+    bodies += [page.encode() for page in AWKWARD_LINKS]
+    resolver = LinkResolver()
+    compared = 0
+    for url in PAGE_URLS:
+        for encoding in ("utf-8", "gb18030"):
+            for i, body in enumerate(bodies):
+                kind = XmlResponse if i % 7 == 3 else HtmlResponse
+                response = kind(url, body=body, encoding=encoding)
+                expected = [link.url for link in extractor.extract_links(response)]
+                assert anchor_urls(response, resolver.page(response)) == expected, (url, i)
+                compared += len(expected)
+    assert compared > 1000
