@@ -32,6 +32,7 @@ above the number of cores.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import resource
@@ -109,37 +110,35 @@ def _become_subreaper() -> None:
     ctypes.CDLL(None, use_errno=True).prctl(pr_set_child_subreaper, 1, 0, 0, 0)
 
 
-def _reap(pids: set[int], timeout: float = 30.0) -> None:
-    """Wait until every process of ``pids`` is gone, collecting those re-parented here."""
+def _reap(others: set[int], timeout: float = 30.0) -> None:
+    """Wait for the processes re-parented to this one (any child not in ``others``) to exit,
+    collecting them, so that their CPU time counts in ``RUSAGE_CHILDREN``."""
     deadline = time.monotonic() + timeout
-    while pids and time.monotonic() < deadline:
-        for pid in list(pids):
-            try:
-                done, _ = os.waitpid(pid, os.WNOHANG)
-            except ChildProcessError:
-                done = pid if not os.path.exists(f"/proc/{pid}") else 0
-            if done:
-                pids.discard(pid)
+    while time.monotonic() < deadline:
+        orphans = _tree(os.getpid()) - others - {os.getpid()}
+        if not orphans:
+            return
+        for pid in orphans:
+            with contextlib.suppress(ChildProcessError):  # a grandchild: its parent reaps it
+                os.waitpid(pid, os.WNOHANG)
         time.sleep(0.02)
 
 
 def measure(cmd: list[str], env: dict[str, str]) -> Run:
     """Run ``cmd`` from the project root; wall time, stderr, the peak RSS of its tree and the CPU
-    time of the whole tree (every descendant, reaped by its parent or here)."""
-    _become_subreaper()
+    time of the whole tree (every descendant, reaped by its parent or, once ``_become_subreaper``
+    made this process their reaper, here)."""
+    others = _tree(os.getpid())  # the server, any thread of ours: not the command's
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    seen: set[int] = set()
     with tempfile.TemporaryFile("w+", encoding="utf-8") as err:
         child = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stderr=err, text=True)
         peak = 0
         while child.poll() is None:
-            tree = _tree(child.pid)
-            seen |= tree
-            peak = max(peak, _rss(tree))
+            peak = max(peak, _rss(_tree(child.pid)))
             time.sleep(0.2)
         seconds = time.perf_counter() - started
-        _reap(seen - {child.pid})
+        _reap(others)
         err.seek(0)
         stderr = err.read()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -301,6 +300,7 @@ def main() -> None:
         run_trafilatura(*args.trafilatura)
         return
     cores = os.cpu_count() or 1
+    _become_subreaper()
     if args.replay_only:
         print(f"{load()} at the start; {cores} cores; data in {args.replay_only}", flush=True)
         rows = replay_rows(*replay_and_trafilatura(args.replay_only), cores)
