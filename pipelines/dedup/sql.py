@@ -87,10 +87,13 @@ def find_candidates(
     an article shares is recomputed from its signature by the caller."""
     columns = "doc, article_id, size, minhash"
     if _postgres(connection):
+        # the key list behind a sub-select: planned without estimating each of its thousands
+        # of elements (5-30 ms a batch), and the docs found handed to the signatures' primary
+        # key as one array: an index scan whatever the estimates (with ``doc IN (SELECT ...)``
+        # the planner took a key for a row and hash-joined a sequential scan of all signatures)
         query = (
-            f"SELECT {columns} FROM dedup_signatures WHERE doc IN (SELECT doc FROM dedup_bands "
-            f"WHERE key = ANY(%s::bigint[])) UNION ALL SELECT {columns} FROM dedup_signatures "
-            "WHERE doc = ANY(%s::bigint[])"
+            f"SELECT {columns} FROM dedup_signatures WHERE doc = ANY(ARRAY(SELECT doc FROM "
+            "dedup_bands WHERE key = ANY(ARRAY(SELECT unnest(%s::bigint[])))) || %s::bigint[])"
         )
         rows: list[Any] = list(connection.exec_driver_sql(query, (_ints(keys), _ints(docs))))
     else:
@@ -178,9 +181,15 @@ def insert_index(
 
 def lock_writers(connection: Connection) -> None:
     """PostgreSQL: one writer of the index at a time, until this transaction ends, so log rows
-    commit in ``seq`` order and every writer reads all of them (SQLite has one writer anyway)."""
+    commit in ``seq`` order and every writer reads all of them (SQLite has one writer anyway).
+    In the same statement, for this transaction: no JIT compilation (tens of ms a statement
+    once a batch's key list makes the estimated cost pass ``jit_above_cost``) and no parallel
+    workers (started per statement, for statements of a few ms)."""
     if _postgres(connection):
-        connection.exec_driver_sql("SELECT pg_advisory_xact_lock(742013)")
+        connection.exec_driver_sql(
+            "SELECT pg_advisory_xact_lock(742013), set_config('jit', 'off', true), "
+            "set_config('max_parallel_workers_per_gather', '0', true)"
+        )
 
 
 def append_log(connection: Connection, keys: np.ndarray, docs: np.ndarray) -> None:
