@@ -247,7 +247,8 @@ def merge_log(connection: Connection, upto: int) -> None:
     """Move the log rows up to ``seq`` ``upto`` into ``dedup_bands``, in key order: each leaf
     of its b-tree is written once per merge, not once per row. PostgreSQL: when that is the
     whole log (the writer holds the writers' lock), ``TRUNCATE`` rather than ``DELETE``: no
-    2M dead rows for vacuum, and none for ``min(seq)`` to step over when autovacuum is off."""
+    2M dead rows for vacuum, and none for ``min(seq)`` to step over when autovacuum is off;
+    SQLite: a ``DELETE`` without ``WHERE`` (its truncate optimization)."""
     if _postgres(connection):
         # a plain INSERT: ON CONFLICT's speculative insertion cost ~30 % more per row, and a
         # log row is never in dedup_bands already (a replaced signature's rows leave both);
@@ -275,7 +276,12 @@ def merge_log(connection: Connection, upto: int) -> None:
         "WHERE seq <= ? ORDER BY key, doc",
         (upto,),
     )
-    connection.exec_driver_sql("DELETE FROM dedup_bands_log WHERE seq <= ?", (upto,))
+    if (log_row_last(connection) or 0) <= upto:
+        # no WHERE: SQLite's truncate optimization drops the pages instead of deleting 2M
+        # rows one by one; AUTOINCREMENT's counter stays, so no seq is given out again
+        connection.exec_driver_sql("DELETE FROM dedup_bands_log")
+    else:
+        connection.exec_driver_sql("DELETE FROM dedup_bands_log WHERE seq <= ?", (upto,))
 
 
 def delete_bands(
