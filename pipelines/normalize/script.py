@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import opencc
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -34,17 +35,29 @@ def to_simplified(text: str) -> str:
 def changed_share(text: str, simplified: str | None = None) -> tuple[int, int]:
     """(CJK characters changed by t2s, CJK characters) of ``text``."""
     simplified = to_simplified(text) if simplified is None else simplified
-    total = len(_CJK.findall(text))
     if simplified == text:  # simplified text, nearly every page: nothing to compare
-        return 0, total
+        return 0, len(_CJK.findall(text))
     if len(simplified) != len(text):  # t2s is char-for-char in practice; be safe if not
         simplified = "".join(to_simplified(char) for char in text)
-    changed = sum(
-        1
-        for before, after in zip(text, simplified, strict=False)
-        if before != after and _CJK.match(before)
+    # compared as arrays of code points (zip's pairs: up to the shorter text's end)
+    before, after = _points(text), _points(simplified)
+    cjk = _is_cjk(before)
+    n = min(len(before), len(after))
+    changed = np.count_nonzero(cjk[:n] & (before[:n] != after[:n]))
+    return int(changed), int(np.count_nonzero(cjk))
+
+
+def _points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _is_cjk(points: np.ndarray) -> np.ndarray:
+    """Which code points ``_CJK`` matches (its three ranges)."""
+    return (
+        ((points >= 0x3400) & (points <= 0x4DBF))
+        | ((points >= 0x4E00) & (points <= 0x9FFF))
+        | ((points >= 0xF900) & (points <= 0xFAFF))
     )
-    return changed, total
 
 
 def detect_script(text: str, simplified: str | None = None) -> str:
