@@ -15,6 +15,22 @@ _T2S = opencc.OpenCC("t2s")
 # t2s leaves Taiwan-standard variants as they are (麻痺, 看著); tw2s maps them back first
 _TW2S = opencc.OpenCC("tw2s")
 
+
+def _t2s_changes() -> frozenset[str] | None:
+    """The characters t2s may change (``t2s_table``), and the lone surrogates (which OpenCC
+    refuses: such a text must still raise), or None when the table was read from another
+    OpenCC version than the one installed (then every text is converted)."""
+    from pipelines.normalize import t2s_changes
+
+    if getattr(opencc, "__version__", None) != t2s_changes.OPENCC_VERSION:
+        return None
+    surrogates = map(chr, range(0xD800, 0xE000))
+    return frozenset(t2s_changes.CHARACTERS).union(surrogates)
+
+
+# a text holding none of these t2s returns as it is (see t2s_table): no conversion needed
+_T2S_CHANGES = _t2s_changes()
+
 # A text is traditional when at least this share of its CJK characters changes under t2s
 # (and at least MIN_CHANGED of them). Traditional news text changes 20-30 %; simplified text
 # changes ~0 % (a stray variant such as 著 or 乾 at most).
@@ -26,7 +42,7 @@ def to_simplified(text: str) -> str:
     """OpenCC t2s (phrase-aware: 乾坤 stays, 後來 -> 后来); a text that t2s changes is
     traditional, and is converted with tw2s instead, which also maps the variants t2s keeps
     (麻痺 -> 麻痹, 看著 -> 看着). Simplified text is returned as it is (its 土著 stays)."""
-    if not text:
+    if not text or (_T2S_CHANGES is not None and _T2S_CHANGES.isdisjoint(text)):
         return text
     simplified = _T2S.convert(text)
     return simplified if simplified == text else _TW2S.convert(text)
