@@ -2,18 +2,22 @@
 in the same run (issue 13's acceptance: full crawl >= 0.9x bare, replay >= 1.2x trafilatura,
 WARC writing <= 3% of crawl time).
 
-    python -m bench.crawl [--articles 480] [--keep] [--base-port N]
+    python -m bench.crawl [--articles 480] [--rounds 1] [--repeat 3] [--keep] [--base-port N]
     python -m bench.crawl --replay-only DIR [--repeat 3]  # steps 3 and 4 only, on a kept run
 
 The six portals are served from another process, so the server's work is not the crawler's:
 by default nginx serving the simulator's pages rendered once into files (``bench.static``; the
 setup of issue 13's own figures), or with ``--server simulator`` the Python simulator, which
-renders every page on request and so takes CPU from the crawls on a 2-core machine. Then, one process per portal and one
-after the other, as users run them:
+renders every page on request and so takes CPU from the crawls on a 2-core machine. Then, one
+process per portal, as users run them, the bare and the full crawl of a portal one after the
+other (so that a change in the machine's load falls on both):
 
 1. bare: a Scrapy ``CrawlSpider`` with the profile's regexes and Scrapy's defaults
    (``bench.bare``: no pipelines, no WARC, no database);
 2. full: ``scrapy crawl <id>``: WARC capture, extract -> normalize -> dedup -> store;
+
+``--rounds N`` crawls the six portals N times and reports the round with the median ratio. Then:
+
 3. replay: ``scrapy replay`` of the full crawl's WARCs into a fresh database;
 4. trafilatura: plain ``trafilatura.extract`` over the same article pages, on every core.
 
@@ -21,7 +25,9 @@ Steps 3 and 4 alternate ``--repeat`` times (default 3): each side's median is re
 every round's ratio, since one pair of runs on a busy machine swings by a third.
 
 No politeness delay (loopback: the figures are CPU-bound). Wall time of each process from
-launch to exit; peak RSS is the largest sum over a process tree (crawl + extraction workers).
+launch to exit; peak RSS is the largest sum over a process tree (crawl + extraction workers);
+CPU seconds of the whole tree, the fork server's workers included (they are re-parented to the
+bench and reaped by it when the crawl process exits first).
 The load average is printed with the figures: on a shared machine they mean little when it is
 above the number of cores.
 """
@@ -29,8 +35,10 @@ above the number of cores.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -55,15 +63,17 @@ PAGE = 4096
 
 @dataclass
 class Run:
-    """One measured process (or a series of them): wall seconds, output, peak RSS in bytes."""
+    """One measured process (or a series of them): wall seconds, output, peak RSS in bytes and
+    CPU seconds of the process and every descendant it reaped (extraction workers, store)."""
 
     seconds: float
     stderr: str
     peak_rss: int
+    cpu: float = 0.0
 
 
-def _tree_rss(root: int) -> int:
-    """Resident bytes of ``root`` and all its descendants (from /proc)."""
+def _tree(root: int) -> set[int]:
+    """``root`` and all its descendants (from /proc)."""
     parents: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -78,8 +88,13 @@ def _tree_rss(root: int) -> int:
         pid = todo.pop()
         tree.add(pid)
         todo.extend(child for child, parent in parents.items() if parent == pid)
+    return tree
+
+
+def _rss(pids: set[int]) -> int:
+    """Resident bytes of ``pids``, summed."""
     total = 0
-    for pid in tree:
+    for pid in pids:
         try:
             with open(f"/proc/{pid}/statm", "rb") as handle:
                 total += int(handle.read().split()[1]) * PAGE
@@ -88,21 +103,52 @@ def _tree_rss(root: int) -> int:
     return total
 
 
+def _become_subreaper() -> None:
+    """Processes orphaned by a measured command (the multiprocessing fork server and its
+    workers outlive the crawl process by a moment) are re-parented to this process instead of
+    init, so their CPU time is counted when ``_reap`` collects them (Linux ``prctl``)."""
+    import ctypes
+
+    pr_set_child_subreaper = 36
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_child_subreaper, 1, 0, 0, 0)
+
+
+def _reap(others: set[int], timeout: float = 30.0) -> None:
+    """Wait for the processes re-parented to this one (any child not in ``others``) to exit,
+    collecting them, so that their CPU time counts in ``RUSAGE_CHILDREN``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        orphans = _tree(os.getpid()) - others - {os.getpid()}
+        if not orphans:
+            return
+        for pid in orphans:
+            with contextlib.suppress(ChildProcessError):  # a grandchild: its parent reaps it
+                os.waitpid(pid, os.WNOHANG)
+        time.sleep(0.02)
+
+
 def measure(cmd: list[str], env: dict[str, str]) -> Run:
-    """Run ``cmd`` from the project root; wall time, stderr and the peak RSS of its tree."""
+    """Run ``cmd`` from the project root; wall time, stderr, the peak RSS of its tree and the CPU
+    time of the whole tree (every descendant, reaped by its parent or, once ``_become_subreaper``
+    made this process their reaper, here)."""
+    others = _tree(os.getpid())  # the server, any thread of ours: not the command's
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     with tempfile.TemporaryFile("w+", encoding="utf-8") as err:
         child = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stderr=err, text=True)
         peak = 0
         while child.poll() is None:
-            peak = max(peak, _tree_rss(child.pid))
+            peak = max(peak, _rss(_tree(child.pid)))
             time.sleep(0.2)
         seconds = time.perf_counter() - started
+        _reap(others)
         err.seek(0)
         stderr = err.read()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if child.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(cmd)} exited {child.returncode}\n{stderr[-3000:]}")
-    return Run(seconds, stderr, peak)
+    return Run(seconds, stderr, peak, cpu)
 
 
 def series(runs: list[Run]) -> Run:
@@ -111,7 +157,15 @@ def series(runs: list[Run]) -> Run:
         sum(r.seconds for r in runs),
         "\n".join(r.stderr for r in runs),
         max(r.peak_rss for r in runs),
+        sum(r.cpu for r in runs),
     )
+
+
+def median_run(bare_runs: list[Run], full_runs: list[Run]) -> tuple[Run, Run]:
+    """The (bare, full) pair of the round whose full/bare ratio is the median."""
+    order = sorted(range(len(bare_runs)), key=lambda i: bare_runs[i].seconds / full_runs[i].seconds)
+    middle = order[(len(order) - 1) // 2]
+    return bare_runs[middle], full_runs[middle]
 
 
 def start_simulator(articles: int, base_port: int | None) -> tuple[subprocess.Popen[str], int]:
@@ -236,6 +290,15 @@ def replay_summary(replays: list[Run], plains: list[Run]) -> str:
     stored, pages = replay_rates(replays, plains)
     ratio = stored[_median_index(stored)] / pages[_median_index(pages)]
     line = f"replay / trafilatura docs/s: {ratio:.2f}  (target >= 1.2)"
+    per_doc = [
+        sorted(r.cpu / (rate * r.seconds) for r, rate in zip(runs, rates, strict=True))
+        for runs, rates in ((replays, stored), (plains, pages))
+    ]
+    replay_ms, plain_ms = (1000 * x[(len(x) - 1) // 2] for x in per_doc)
+    line += (
+        f"\n  CPU per document, all processes (median): replay {replay_ms:.2f} ms, "
+        f"trafilatura {plain_ms:.2f} ms"
+    )
     if len(replays) > 1:
         rounds = sorted(r / p for r, p in zip(stored, pages, strict=True))
         line += (
@@ -247,10 +310,12 @@ def replay_summary(replays: list[Run], plains: list[Run]) -> str:
 
 
 def print_rows(rows: list[tuple[str, Run, int, float, str, str]]) -> None:
-    print(f"{'run':<12} {'seconds':>8} {'count':>6} {'rate/s':>8} {'peak RSS':>9}  note")
+    print(
+        f"{'run':<12} {'seconds':>8} {'count':>6} {'rate/s':>8} {'CPU s':>6} {'peak RSS':>9}  note"
+    )
     for name, run, n, rate, note, unit in rows:
         print(
-            f"{name:<12} {run.seconds:>8.1f} {n:>6} {rate:>6.1f} {unit[0]}/s "
+            f"{name:<12} {run.seconds:>8.1f} {n:>6} {rate:>6.1f} {unit[0]}/s {run.cpu:>6.1f} "
             f"{run.peak_rss / 2**20:>6.0f} MB  {note}"
         )
 
@@ -272,6 +337,13 @@ def main() -> None:
         help="serve the portals on this port + 1..6 (default: free ports)",
     )
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="crawl the six portals this many times (bare and full alternating per portal) and "
+        "report the round with the median full/bare ratio",
+    )
+    parser.add_argument(
         "--repeat",
         type=int,
         default=3,
@@ -291,6 +363,7 @@ def main() -> None:
         run_trafilatura(*args.trafilatura)
         return
     cores = os.cpu_count() or 1
+    _become_subreaper()
     if args.replay_only:
         print(f"{load()} at the start; {cores} cores; data in {args.replay_only}", flush=True)
         replays, plains = replay_and_trafilatura(args.replay_only, args.repeat)
@@ -317,18 +390,24 @@ def main() -> None:
         sites = root / "sites"
         Simulator(base_port=base, articles_per_portal=1).write_profiles(sites)
         profiles = sorted(sites.glob("*.yaml"))
-        bare = series(
-            [measure([sys.executable, "-m", "bench.bare", str(p), *FAST], {}) for p in profiles]
-        )
-        print(f"bare done, {load()}", flush=True)
-        env = {"DATA_DIR": str(root / "full"), "SITES_DIR": str(sites)}
-        full = series(
-            [
-                measure([sys.executable, "-m", "scrapy", "crawl", p.stem, *FAST], env)
-                for p in profiles
-            ]
-        )
-        print(f"full done, {load()}", flush=True)
+        bare_runs: list[Run] = []
+        full_runs: list[Run] = []
+        for round_ in range(args.rounds):
+            # Bare and full alternate portal by portal, so a change in the machine's load
+            # falls on both; each round crawls into a fresh data folder.
+            shutil.rmtree(root / "full", ignore_errors=True)
+            env = {"DATA_DIR": str(root / "full"), "SITES_DIR": str(sites)}
+            bare_round, full_round = [], []
+            for p in profiles:
+                bare_round.append(measure([sys.executable, "-m", "bench.bare", str(p), *FAST], {}))
+                full_round.append(
+                    measure([sys.executable, "-m", "scrapy", "crawl", p.stem, *FAST], env)
+                )
+            bare_runs.append(series(bare_round))
+            full_runs.append(series(full_round))
+            ratio = bare_runs[-1].seconds / full_runs[-1].seconds
+            print(f"round {round_ + 1}: full / bare {ratio:.2f}, {load()}", flush=True)
+        bare, full = median_run(bare_runs, full_runs)
     finally:
         server.terminate()
         server.wait()
@@ -342,10 +421,21 @@ def main() -> None:
         pages, items = count(RESPONSES, run.stderr), count(ITEMS, run.stderr)
         rows.append((name, run, pages, pages / run.seconds, f"{items} items", unit))
     rows += replay_rows(replays, plains, cores)
-    print(f"{args.articles} articles per portal, 6 portals; one process per portal for crawls")
+    rounds = "" if args.rounds == 1 else f"; crawls: the median of {args.rounds} rounds"
+    print(
+        f"{args.articles} articles per portal, 6 portals; one process per portal for crawls{rounds}"
+    )
     print_rows(rows)
     warc_seconds = sum(float(x) for x in WARC_SECONDS.findall(full.stderr))
     print(f"\nfull / bare pages/s:        {rows[1][3] / rows[0][3]:.2f}  (target >= 0.9)")
+    if args.rounds > 1:
+        ratios = sorted(b.seconds / f.seconds for b, f in zip(bare_runs, full_runs, strict=True))
+        print(f"  every round:              {', '.join(f'{r:.2f}' for r in ratios)}")
+    print(
+        f"  CPU seconds, all processes: full {full.cpu:.1f} / bare {bare.cpu:.1f} = "
+        f"{full.cpu / bare.cpu:.2f}x (on {cores} cores, full/bare >= 0.9 leaves the full "
+        f"crawl at most {cores * bare.seconds / 0.9:.1f} CPU s)"
+    )
     print(replay_summary(replays, plains))
     print(
         f"WARC writing:               {warc_seconds:.1f}s = {warc_seconds / full.seconds:.1%} "
