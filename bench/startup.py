@@ -1,6 +1,6 @@
 """Start-up of a crawl: from launch to its first request (issue 13's target: within 1 s).
 
-    python -m bench.startup [--runs 5] [--site demo_hongan]
+    python -m bench.startup [--runs 5] [--site demo_hongan] [--base-port N]
 
 Runs ``scrapy crawl <site>`` against the simulator (in another process) with ``LOG_LEVEL=DEBUG``
 and ``LOG_FORMAT`` starting with ``%(created)f``, and reads, at the first ``Crawled (`` line:
@@ -57,9 +57,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--site", default="demo_hongan")
+    parser.add_argument(
+        "--base-port", type=int, help="serve the portals on this port + 1..6 (default: free ports)"
+    )
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="bench-startup-"))
-    server, base = start_simulator(24)
+    server, base = start_simulator(24, args.base_port)
     try:
         from tests.simulator import Simulator
 

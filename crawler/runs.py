@@ -4,6 +4,10 @@ the sites' crawls."""
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import os
+import sys
 from typing import TYPE_CHECKING, Any
 
 from scrapy.spiderloader import get_spider_loader
@@ -17,10 +21,17 @@ if TYPE_CHECKING:
 
 
 def check_database(settings: Any) -> None:
-    """Open (and migrate) ``DATABASE_URL`` once, so a bad URL stops a run before it fetches."""
+    """Open (and migrate) ``DATABASE_URL`` once, so a bad URL stops a run before it fetches.
+    A SQLite file at head is only read (``sqlite3``): the crawl's process then never imports
+    SQLAlchemy, which the store process has to itself (0.2-0.3 s of CPU a crawl)."""
+    from crawler.db.head import sqlite_at_head
+
+    url = database_url(settings)
+    if sqlite_at_head(url):
+        return
     from crawler.db.session import open_engine
 
-    open_engine(database_url(settings)).dispose()
+    open_engine(url).dispose()
 
 
 def crawl_exit_status(crawler: Crawler) -> int:
@@ -69,4 +80,30 @@ def run_crawls(
         command.exitcode = max(command.exitcode, status)
     if command.crawler_process.bootstrap_failed:
         command.exitcode = FAILED
+    exit_without_teardown(command)
     return crawlers
+
+
+def exit_without_teardown(command: Any) -> None:
+    """When the process exits, run every exit handler as usual (logging flushed,
+    multiprocessing's helpers joined), flush stdout and stderr, then end with the command's
+    exit status without the interpreter's teardown: freeing every module and object of a crawl
+    (Scrapy, Twisted, the crawl's own state) costs 0.3 s of CPU and writes nothing (our files
+    are closed when the spider closes, the database is the store process's). Left to the normal
+    teardown when CPython has no ``atexit._run_exitfuncs`` or an uncaught exception ends the
+    process."""
+    run_handlers = getattr(atexit, "_run_exitfuncs", None)
+    if run_handlers is None:
+        return
+
+    def exit_now() -> None:
+        atexit.unregister(exit_now)
+        run_handlers()  # the others, last registered first, as the interpreter would
+        if hasattr(sys, "last_value"):  # an uncaught exception: exit status 1, as usual
+            return
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(command.exitcode)
+
+    atexit.register(exit_now)

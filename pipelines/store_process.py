@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# messages from the store process: ("ready",), ("error", why), ("done", seq, kind, outcome),
+# jobs for the store process: (seq, "article", article), (seq, "run", (site, kind, started,
+# figures)), None to stop; messages from it: ("ready",), ("error", why), ("done", seq, result),
 # ("failed", seq, why), ("closed",)
 
 
@@ -45,13 +46,15 @@ def serve(
     url: str,
     sites_dir: str | None,
     batch: tuple[int, float],
-    jobs: Queue[tuple[int, Article] | None],
+    jobs: Queue[tuple[int, str, Any] | None],
     results: Connection,
     owner: int,
 ) -> None:
     """The store process: open ``url``, then dedup and store what ``jobs`` brings, a batch per
     transaction, answering on ``results`` in commit order, until ``None`` or the owner's end.
-    The profiles in ``sites_dir`` name the sites for the duplicate index's canonical rule."""
+    The profiles in ``sites_dir`` name the sites for the duplicate index's canonical rule. A
+    run's figures are stored at once, in a transaction of their own (the crawl sends them once
+    its articles were answered)."""
     from crawler.lifeline import die_with
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -63,13 +66,15 @@ def serve(
             results.send(message)
 
     try:
+        from crawler.db.figures import store_run
         from crawler.db.session import open_engine, session_factory
         from model.profiles import read_profiles
         from pipelines.store import BatchWriter
 
         profiles, _refused = read_profiles(sites_dir)
         names = {pid: profile.name for pid, profile in profiles.items()}
-        writer = BatchWriter(session_factory(open_engine(url)), names, *batch)
+        factory = session_factory(open_engine(url))
+        writer = BatchWriter(factory, names, *batch)
     except BaseException as exc:
         send(("error", f"{type(exc).__name__}: {exc}"))
         return
@@ -79,15 +84,22 @@ def serve(
         def answer(future: Future[tuple[str, str]]) -> None:
             exc = future.exception()
             if exc is None:
-                send(("done", seq, *future.result()))
+                send(("done", seq, future.result()))
             else:
                 send(("failed", seq, repr(exc)))
 
         return answer
 
     while (job := jobs.get()) is not None:
-        seq, article = job
-        writer.submit(article).add_done_callback(answerer(seq))
+        seq, kind, payload = job
+        if kind == "article":
+            writer.submit(payload).add_done_callback(answerer(seq))
+            continue
+        try:
+            with factory() as session:
+                send(("done", seq, store_run(session, *payload)))
+        except Exception as exc:
+            send(("failed", seq, repr(exc)))
     writer.close()
     send(("closed",))
 
@@ -112,10 +124,10 @@ class StoreProcess:
         self.ready: Future[None] = Future()
         # a Queue, not a pipe: put() returns at once (a feeder thread writes), so the reactor
         # never waits on a busy store process
-        self._jobs: Queue[tuple[int, Article] | None] = context.Queue()
+        self._jobs: Queue[tuple[int, str, Any] | None] = context.Queue()
         receiver, sender = context.Pipe(duplex=False)
         self._receiver = receiver
-        self._pending: dict[int, Future[tuple[str, str]]] = {}
+        self._pending: dict[int, Future[Any]] = {}
         self._seq = itertools.count()
         self._lock = threading.Lock()
         self._closed = False
@@ -131,16 +143,26 @@ class StoreProcess:
 
     def submit(self, article: Article) -> Future[tuple[str, str]]:
         """Queue ``article``; the future resolves after its commit in the store process."""
+        return self._send("article", article)
+
+    def record_run(
+        self, site: str, kind: str, started: str, figures: dict[str, Any]
+    ) -> Future[list[str]]:
+        """Store a run's figures (``crawler.db.figures.store_run``); the future resolves to its
+        drift flags once committed."""
+        return self._send("run", (site, kind, started, figures))
+
+    def _send(self, kind: str, payload: Any) -> Future[Any]:
         if self._closed:
             raise RuntimeError("the store process is closed")
-        future: Future[tuple[str, str]] = Future()
+        future: Future[Any] = Future()
         with self._lock:
             if self._failed is not None:
                 future.set_exception(StoreError(self._failed))
                 return future
             seq = next(self._seq)
             self._pending[seq] = future
-        self._jobs.put((seq, article))
+        self._jobs.put((seq, kind, payload))
         return future
 
     def close(self) -> None:
@@ -161,7 +183,7 @@ class StoreProcess:
             while True:
                 message = self._receiver.recv()
                 if message[0] == "done":
-                    self._settle(message[1]).set_result((message[2], message[3]))
+                    self._settle(message[1]).set_result(message[2])
                 elif message[0] == "failed":
                     self._settle(message[1]).set_exception(StoreError(message[2]))
                 elif message[0] == "ready":
@@ -183,6 +205,6 @@ class StoreProcess:
             future.set_exception(StoreError(why))
         self._receiver.close()
 
-    def _settle(self, seq: int) -> Future[tuple[str, str]]:
+    def _settle(self, seq: int) -> Future[Any]:
         with self._lock:
             return self._pending.pop(seq)

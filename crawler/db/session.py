@@ -18,12 +18,12 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
+from crawler.db.head import MIGRATIONS, script_head
 from crawler.status import CommandError
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 CONNECT_TIMEOUT = 10  # seconds: an unreachable host fails in seconds, not at the TCP timeout
 
 
@@ -145,25 +145,6 @@ def _migration_lock(engine: Engine) -> Iterator[None]:
         return
     with _beside(database, ".migrate.lock"):
         yield
-
-
-_REVISION = re.compile(
-    r"^(down_)?revision(?:\s*:[^=\n]+)?\s*=\s*(?:['\"]([^'\"]+)['\"]|None)", re.MULTILINE
-)
-
-
-def script_head() -> str | None:
-    """The head revision of our migration scripts, read from their ``revision`` and
-    ``down_revision`` lines without importing Alembic (a second at start-up). None when the
-    scripts cannot be read that way (a branch, a merge): then Alembic decides."""
-    revisions: dict[str, str | None] = {}
-    for path in (MIGRATIONS / "versions").glob("[0-9]*.py"):
-        found = {bool(m[1]): m[2] for m in _REVISION.finditer(path.read_text(encoding="utf-8"))}
-        if False not in found or found[False] is None:
-            return None
-        revisions[found[False]] = found.get(True)
-    heads = set(revisions) - set(revisions.values())
-    return heads.pop() if len(heads) == 1 else None
 
 
 def at_head(engine: Engine) -> bool:

@@ -1,25 +1,27 @@
 """Database: the extension that owns a crawl's database connection and its store process.
 
-The item pipelines find it with ``crawler.get_extension(Database)``. It opens the database when
-the crawler is made, so a wrong ``DATABASE_URL`` stops the crawl before any request, and closes
-it when the engine has stopped, after every item was stored and the crawl's figures written.
-Dedup and store run in a process of their own (``pipelines.store_process``): the crawl's
-process only sends it articles. Crawlers of one process that share a ``DATABASE_URL``
-(``scrapy refresh`` runs one per site) share one store process, so SQLite sees one writer. Only
-the engine is opened (and the schema checked) on the reactor thread; the rest starts in the
-background.
+The item pipelines find it with ``crawler.get_extension(Database)``. The commands check the
+database before the crawler is made (``crawler.runs.check_run``: a wrong ``DATABASE_URL`` stops
+the crawl before any request); this extension starts the store process when the crawler is
+made and closes it when the engine has stopped, after every item was stored and the crawl's
+figures written. Dedup and store run in that process (``pipelines.store_process``), and so do
+the crawl's figures (:meth:`Database.record_run`): the crawl's process only sends it articles,
+and imports SQLAlchemy only for what reads the database itself (a refresh's known captures, a
+resumed crawl's stored pages, a WARC repair), when it first does. Crawlers of one process that
+share a ``DATABASE_URL`` (``scrapy refresh`` runs one per site) share one store process, so
+SQLite sees one writer.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from scrapy import signals
 
-from crawler.db.session import open_engine
 from crawler.settings import database_url
 
 if TYPE_CHECKING:
@@ -29,27 +31,30 @@ if TYPE_CHECKING:
 
     from pipelines.store_process import StoreProcess
 
+logger = logging.getLogger(__name__)
+
 
 class _Open:
-    """One process-wide entry per database URL: the session factory (reads and small writes on
-    the reactor thread) and the store process.
+    """One process-wide entry per database URL: the store process, and the session factory
+    (reads and small writes on the reactor thread, opened when first needed).
 
-    Both are made in a thread of their own, started when the crawler is made (starting a process
-    waits for the fork server): the first pages are fetched meanwhile, and the store pipeline
-    awaits the writer (:meth:`Database.writer_ready`) without blocking the reactor. The
-    ``Backlog`` bounds how many pages pile up between their download and their commit while it
-    loads, so a crawl killed then fetches few again."""
+    The store process is started in a thread of its own, started when the crawler is made
+    (starting a process waits for the fork server): the first pages are fetched meanwhile, and
+    the store pipeline awaits the writer (:meth:`Database.writer_ready`) without blocking the
+    reactor. The ``Backlog`` bounds how many pages pile up between their download and their
+    commit while it loads, so a crawl killed then fetches few again."""
 
-    def __init__(
-        self, url: str, engine: Engine, sites_dir: str | None, batch: tuple[int, float]
-    ) -> None:
-        self.url, self.engine, self.users = url, engine, 0
+    def __init__(self, url: str, sites_dir: str | None, batch: tuple[int, float]) -> None:
+        self.url, self.users = url, 0
+        self.engine: Engine | None = None
+        self._factory: sessionmaker[Session] | None = None
         self._made: dict[str, Any] = {}
         self.ready: Future[None] = Future()
         self._thread = threading.Thread(
             target=self._make, args=(sites_dir, batch), name="countynews-store-init", daemon=True
         )
         self._lock = threading.Lock()
+        self._factory_lock = threading.Lock()
 
     def start(self) -> None:
         """Load the writer in the background (once)."""
@@ -60,12 +65,10 @@ class _Open:
 
     def _make(self, sites_dir: str | None, batch: tuple[int, float]) -> None:
         try:
-            from crawler.db.session import session_factory
             from crawler.processes import forkserver
             from pipelines.store_process import StoreProcess
 
             self._made["writer"] = StoreProcess(self.url, sites_dir, *batch, forkserver())
-            self._made["factory"] = session_factory(self.engine)
         except BaseException as exc:  # re-raised where the writer is first needed
             self._made["error"] = exc
         self.ready.set_result(None)
@@ -77,13 +80,25 @@ class _Open:
             raise self._made["error"]
         return self._made[name]
 
+    def factory(self) -> sessionmaker[Session]:
+        """The session factory, made on first use (it imports SQLAlchemy and opens the engine,
+        the schema checked, in the calling thread)."""
+        with self._factory_lock:
+            if self._factory is None:
+                from crawler.db.session import open_engine, session_factory
+
+                self.engine = open_engine(self.url)
+                self._factory = session_factory(self.engine)
+            return self._factory
+
     def close(self) -> None:
         if self._thread.ident is not None:  # started
             self._thread.join()
         writer = self._made.get("writer")
         if writer is not None:
             writer.close()
-        self.engine.dispose()
+        if self.engine is not None:
+            self.engine.dispose()
 
 
 class Database:
@@ -97,8 +112,7 @@ class Database:
         self.url = url
         entry = self._open.get(url)
         if entry is None:
-            engine = open_engine(url)
-            entry = self._open[url] = _Open(url, engine, sites_dir, (batch_size, batch_wait))
+            entry = self._open[url] = _Open(url, sites_dir, (batch_size, batch_wait))
         entry.users += 1
         self._entry: _Open | None = entry
         self._known: dict[str, dict[str, dict[str, Any]]] = {}
@@ -131,15 +145,31 @@ class Database:
 
     @property
     def factory(self) -> sessionmaker[Session]:
-        """Sessions for reads and small writes on the reactor thread (figures, refresh)."""
+        """Sessions for reads and small writes on the reactor thread (refresh, resume, WARC
+        repair); SQLAlchemy is imported and the engine opened at the first use."""
         assert self._entry is not None, "the database is closed"
-        return self._entry.get("factory")
+        return self._entry.factory()
 
     @property
     def writer(self) -> StoreProcess:
         """The dedup-and-store process."""
         assert self._entry is not None, "the database is closed"
         return self._entry.get("writer")
+
+    def record_run(self, site: str, kind: str, started: str, figures: dict[str, Any]) -> list[str]:
+        """Store one run's figures (``crawl_runs``, with its drift flags, returned) in the store
+        process, which has the database open: the crawl's process needs no ORM for them. When
+        the store process cannot (it failed or died), they are written from here instead."""
+        from crawler.db.figures import store_run
+
+        assert self._entry is not None, "the database is closed"
+        try:
+            flags: list[str] = self.writer.record_run(site, kind, started, figures).result()
+        except Exception as exc:
+            logger.debug("The store process did not record the run (%r); recording it here", exc)
+            with self.factory() as session:
+                flags = store_run(session, site, kind, started, figures)
+        return flags
 
     def known_captures(self, site: str) -> dict[str, dict[str, Any]]:
         """The stored article captures of ``site`` (URL -> etag, last_modified, fetched), read

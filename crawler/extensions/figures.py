@@ -1,28 +1,25 @@
 """CrawlFigures: each crawl's per-site figures (fetched, new, changed, duplicates, errors, skip
 reasons, field shares and drift alarms) into ``crawl_runs``, for ``scrapy refresh``'s summary
-and ``scrapy report``. :func:`record_run` is shared with replay.
+and ``scrapy report``, written by the store process (``Database.record_run``).
+:func:`record_run` is shared with replay.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 
+from crawler.db.figures import store_run, utc_now
 from crawler.extensions.database import Database
-from crawler.extensions.drift import drift_flags, shares
+from crawler.extensions.drift import shares
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from sqlalchemy.orm import Session
 
 logger = logging.getLogger(__name__)
-
-
-def utc_now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def figures_from_stats(stats: dict[str, Any]) -> dict[str, Any]:
@@ -52,24 +49,14 @@ def record_run(
 ) -> list[str]:
     """Store one run of one site with its drift flags against the site's last 10 runs; returns
     the flags (each also logged)."""
-    from sqlalchemy import select
+    flags = store_run(session, site, kind, started, figures)
+    log_drift(site, flags)
+    return flags
 
-    from crawler.db.models import CrawlRunRow
 
-    earlier = session.scalars(
-        select(CrawlRunRow.figures)
-        .where(CrawlRunRow.site == site)
-        .order_by(CrawlRunRow.pk.desc())
-        .limit(10)
-    )
-    figures["drift"] = drift_flags(figures["quality"], [f.get("quality") for f in earlier])
-    for flag in figures["drift"]:
+def log_drift(site: str, flags: list[str]) -> None:
+    for flag in flags:
         logger.warning("Template drift on %s? %s", site, flag)
-    session.add(
-        CrawlRunRow(site=site, kind=kind, started=started, finished=utc_now(), figures=figures)
-    )
-    session.commit()
-    return figures["drift"]
 
 
 class CrawlFigures:
@@ -98,11 +85,6 @@ class CrawlFigures:
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         database = self.crawler.get_extension(Database)
         assert database is not None, "the Database extension is off"
-        with database.factory() as session:
-            record_run(
-                session,
-                getattr(spider, "name", "?"),
-                getattr(spider, "run_kind", "crawl"),
-                self.started,
-                figures_from_stats(stats),
-            )
+        site = getattr(spider, "name", "?")
+        kind = getattr(spider, "run_kind", "crawl")
+        log_drift(site, database.record_run(site, kind, self.started, figures_from_stats(stats)))

@@ -10,7 +10,6 @@ import unicodedata
 from functools import lru_cache
 
 import opencc
-from pypinyin import Style, pinyin
 
 __all__ = ["MAX_WORD", "is_reading", "readings", "remove_glosses"]
 
@@ -47,6 +46,10 @@ def _plain(syllable: str) -> tuple[str, str]:
 @lru_cache(maxsize=16384)
 def readings(char: str) -> frozenset[tuple[str, str]]:
     """Every reading of ``char`` (and of its simplified form) as (letters, tone) pairs."""
+    # imported at the first gloss-like parenthesis only: pypinyin's dictionaries are most of the
+    # import time of every extraction process (fork server, replay), and most pages have none
+    from pypinyin import Style, pinyin
+
     found: set[tuple[str, str]] = set()
     for form in {char, _T2S.convert(char)}:
         for syllable in pinyin(

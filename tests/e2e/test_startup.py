@@ -1,7 +1,8 @@
-"""A crawl starts light: when the spider opens, none of the heavy libraries (Alembic with the
-schema at head, the extractor, OpenCC, pinyin, datasketch/scipy, aiohttp, the CDXJ indexer)
-is imported in the crawl's process: the extraction workers import them (the challenge
-middleware reads ``model.challenge``, not the extractor). The check runs ``scrapy crawl``
+"""A crawl starts light: when the spider opens, none of the heavy libraries (SQLAlchemy and
+Alembic with the schema at head: the store process has the database; the extractor, OpenCC,
+pinyin, datasketch/scipy, aiohttp, the CDXJ indexer) is imported in the crawl's process: the
+extraction workers import them (the challenge middleware reads ``model.challenge``, not the
+extractor). The check runs ``scrapy crawl``
 in a subprocess that looks at ``sys.modules`` when Scrapy logs "Spider opened"."""
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from tests.helpers import FAST, ROOT
 
 HEAVY = (
     "alembic", "trafilatura", "readability", "datasketch", "scipy", "aiohttp", "cdxj_indexer",
-    "surt", "pipelines.extract", "pipelines.normalize", "opencc", "pypinyin",
+    "surt", "pipelines.extract", "pipelines.normalize", "opencc", "pypinyin", "sqlalchemy",
 )  # fmt: skip
 
 # runs `scrapy crawl`; prints the heavy modules loaded when the spider opened, as JSON

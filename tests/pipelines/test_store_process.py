@@ -60,6 +60,29 @@ def test_the_store_process_answers_as_the_store_thread_does(tmp_path):
         store.submit(batch[0])
 
 
+def test_the_store_process_records_a_run_with_its_drift_flags(tmp_path):
+    from crawler.db.models import CrawlRunRow
+    from crawler.extensions.figures import figures_from_stats
+
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    open_database(url)
+    stats = {"downloader/response_count": 12, "store/new": 10, "quality/articles": 10}
+    stats.update({"quality/title": 10, "quality/published": 3, "quality/body": 10})
+    store = StoreProcess(url, None, 4, 0.05, forkserver())
+    try:
+        flags = store.record_run("demo", "crawl", "2026-01-01T00:00:00Z", figures_from_stats(stats))
+        assert flags.result(timeout=60) == [
+            "published: only 30% of new articles have it (floor 80%)"
+        ]
+    finally:
+        store.close()
+    with open_database(url)() as session:
+        (row,) = session.scalars(select(CrawlRunRow))
+    assert (row.site, row.kind, row.started) == ("demo", "crawl", "2026-01-01T00:00:00Z")
+    assert row.figures["new"] == 10
+    assert row.figures["drift"] == flags.result()
+
+
 def test_a_dead_store_process_fails_its_articles(tmp_path):
     url = f"sqlite:///{tmp_path / 'a.db'}"
     open_database(url)

@@ -1,0 +1,48 @@
+"""The crawl's database check reads a SQLite file's schema version with ``sqlite3`` alone, and
+answers "at head" only when it is: anything else goes the full way (SQLAlchemy, Alembic)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from crawler.db.head import script_head, sqlite_at_head
+from crawler.db.session import open_database
+
+
+def test_a_sqlite_file_is_at_head_only_once_migrated_to_it(tmp_path):
+    path = tmp_path / "a.db"
+    url = f"sqlite:///{path}"
+    assert not sqlite_at_head(url)
+    assert not path.exists()  # the check never creates the file
+    open_database(url)
+    assert sqlite_at_head(url)
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = 'older'")
+    assert not sqlite_at_head(url)
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = ?", (script_head(),))
+    assert sqlite_at_head(url)
+
+
+def test_a_file_without_our_schema_is_not_at_head(tmp_path):
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as connection:
+        connection.execute("CREATE TABLE t (a)")
+    (tmp_path / "text.db").write_text("not a database")
+    assert not sqlite_at_head(f"sqlite:///{other}")
+    assert not sqlite_at_head(f"sqlite:///{tmp_path / 'text.db'}")
+    assert not sqlite_at_head(f"sqlite:///{tmp_path}")  # a folder
+
+
+def test_other_urls_go_the_full_way(tmp_path):
+    path = tmp_path / "a.db"
+    open_database(f"sqlite:///{path}")
+    assert sqlite_at_head(f"sqlite:///{path}")
+    for url in (
+        f"sqlite:///{path}?timeout=5",
+        "sqlite:///:memory:",
+        "sqlite://",
+        f"postgresql://user@127.0.0.1/{path.name}",
+        "articles",
+    ):
+        assert not sqlite_at_head(url), url
