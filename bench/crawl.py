@@ -2,8 +2,8 @@
 in the same run (issue 13's acceptance: full crawl >= 0.9x bare, replay >= 1.2x trafilatura,
 WARC writing <= 3% of crawl time).
 
-    python -m bench.crawl [--articles 480] [--rounds 1] [--keep] [--base-port N]
-    python -m bench.crawl --replay-only DIR      # steps 3 and 4 only, on a kept run's folder
+    python -m bench.crawl [--articles 480] [--rounds 1] [--repeat 3] [--keep] [--base-port N]
+    python -m bench.crawl --replay-only DIR [--repeat 3]  # steps 3 and 4 only, on a kept run
 
 The six portals are served from another process, so the server's work is not the crawler's:
 by default nginx serving the simulator's pages rendered once into files (``bench.static``; the
@@ -20,6 +20,9 @@ other (so that a change in the machine's load falls on both):
 
 3. replay: ``scrapy replay`` of the full crawl's WARCs into a fresh database;
 4. trafilatura: plain ``trafilatura.extract`` over the same article pages, on every core.
+
+Steps 3 and 4 alternate ``--repeat`` times (default 3): each side's median is reported, with
+every round's ratio, since one pair of runs on a busy machine swings by a third.
 
 No politeness delay (loopback: the figures are CPU-bound). Wall time of each process from
 launch to exit; peak RSS is the largest sum over a process tree (crawl + extraction workers);
@@ -230,26 +233,80 @@ def load() -> str:
     return "load {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
-def replay_and_trafilatura(root: Path) -> tuple[Run, Run]:
-    """Steps 3 and 4 on the full crawl's WARCs in ``root``: replay into a fresh database, then
-    plain trafilatura over the same pages."""
+def replay_and_trafilatura(root: Path, repeat: int = 1) -> tuple[list[Run], list[Run]]:
+    """Steps 3 and 4 on the full crawl's WARCs in ``root``, ``repeat`` times, alternating: replay
+    into a fresh database, then plain trafilatura over the same pages; each measured the same
+    way (the whole process, start-up included), so a change in the machine's load falls on
+    both sides."""
     warcs, sites = str(root / "full" / "warc"), str(root / "sites")
-    shutil.rmtree(root / "replay", ignore_errors=True)
     env = {"DATA_DIR": str(root / "replay"), "SITES_DIR": sites}
-    replay = measure([sys.executable, "-m", "scrapy", "replay", warcs], env)
-    print(f"replay done, {load()}", flush=True)
-    plain = measure([sys.executable, "-m", "bench.crawl", "--trafilatura", warcs, sites], {})
-    print(f"trafilatura done, {load()}\n", flush=True)
-    return replay, plain
+    replays: list[Run] = []
+    plains: list[Run] = []
+    for round_ in range(repeat):
+        shutil.rmtree(root / "replay", ignore_errors=True)
+        replays.append(measure([sys.executable, "-m", "scrapy", "replay", warcs], env))
+        plains.append(
+            measure([sys.executable, "-m", "bench.crawl", "--trafilatura", warcs, sites], {})
+        )
+        rates = replay_rates(replays[-1:], plains[-1:])
+        print(
+            f"replay round {round_ + 1}: replay {rates[0][0]:.1f} d/s, trafilatura "
+            f"{rates[1][0]:.1f} d/s, ratio {rates[0][0] / rates[1][0]:.2f}, {load()}",
+            flush=True,
+        )
+    print()
+    return replays, plains
 
 
-def replay_rows(replay: Run, plain: Run, cores: int) -> list[tuple[str, Run, int, float, str, str]]:
-    stored = int(STORED.findall(replay.stderr)[-1])
-    pages = int(re.findall(r"(\d+) pages, ", plain.stderr)[-1])
-    return [
-        ("replay", replay, stored, stored / replay.seconds, "", "docs"),
-        ("trafilatura", plain, pages, pages / plain.seconds, f"{cores} cores", "docs"),
+def replay_rates(replays: list[Run], plains: list[Run]) -> tuple[list[float], list[float]]:
+    """Documents per second of each replay (articles stored) and each trafilatura run (pages)."""
+    stored = [int(STORED.findall(r.stderr)[-1]) / r.seconds for r in replays]
+    pages = [int(re.findall(r"(\d+) pages, ", r.stderr)[-1]) / r.seconds for r in plains]
+    return stored, pages
+
+
+def _median_index(values: list[float]) -> int:
+    return sorted(range(len(values)), key=values.__getitem__)[(len(values) - 1) // 2]
+
+
+def replay_rows(
+    replays: list[Run], plains: list[Run], cores: int
+) -> list[tuple[str, Run, int, float, str, str]]:
+    """The replay and trafilatura rows: each side's median run."""
+    rates = replay_rates(replays, plains)
+    rows = []
+    for name, runs, side, note in (
+        ("replay", replays, rates[0], ""),
+        ("trafilatura", plains, rates[1], f"{cores} cores"),
+    ):
+        i = _median_index(side)
+        rows.append((name, runs[i], round(side[i] * runs[i].seconds), side[i], note, "docs"))
+    return rows
+
+
+def replay_summary(replays: list[Run], plains: list[Run]) -> str:
+    """The replay / trafilatura docs/s line: the ratio of the medians, and with several rounds
+    every round's ratio (lowest first) and the spread of each side."""
+    stored, pages = replay_rates(replays, plains)
+    ratio = stored[_median_index(stored)] / pages[_median_index(pages)]
+    line = f"replay / trafilatura docs/s: {ratio:.2f}  (target >= 1.2)"
+    per_doc = [
+        sorted(r.cpu / (rate * r.seconds) for r, rate in zip(runs, rates, strict=True))
+        for runs, rates in ((replays, stored), (plains, pages))
     ]
+    replay_ms, plain_ms = (1000 * x[(len(x) - 1) // 2] for x in per_doc)
+    line += (
+        f"\n  CPU per document, all processes (median): replay {replay_ms:.2f} ms, "
+        f"trafilatura {plain_ms:.2f} ms"
+    )
+    if len(replays) > 1:
+        rounds = sorted(r / p for r, p in zip(stored, pages, strict=True))
+        line += (
+            f"\n  {len(replays)} rounds, medians; every round: "
+            f"{', '.join(f'{r:.2f}' for r in rounds)}; replay {min(stored):.0f}-{max(stored):.0f}"
+            f" d/s, trafilatura {min(pages):.0f}-{max(pages):.0f} d/s"
+        )
+    return line
 
 
 def print_rows(rows: list[tuple[str, Run, int, float, str, str]]) -> None:
@@ -287,6 +344,12 @@ def main() -> None:
         "report the round with the median full/bare ratio",
     )
     parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="replay and trafilatura this many times, alternating; the medians are reported",
+    )
+    parser.add_argument(
         "--replay-only",
         metavar="DIR",
         type=Path,
@@ -303,9 +366,9 @@ def main() -> None:
     _become_subreaper()
     if args.replay_only:
         print(f"{load()} at the start; {cores} cores; data in {args.replay_only}", flush=True)
-        rows = replay_rows(*replay_and_trafilatura(args.replay_only), cores)
-        print_rows(rows)
-        print(f"\nreplay / trafilatura docs/s: {rows[0][3] / rows[1][3]:.2f}  (target >= 1.2)")
+        replays, plains = replay_and_trafilatura(args.replay_only, args.repeat)
+        print_rows(replay_rows(replays, plains, cores))
+        print(f"\n{replay_summary(replays, plains)}")
         print(load())
         return
     root = Path(tempfile.mkdtemp(prefix="bench-crawl-"))
@@ -348,7 +411,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait()
-    replay, plain = replay_and_trafilatura(root)
+    replays, plains = replay_and_trafilatura(root, args.repeat)
 
     def count(pattern: re.Pattern[str], text: str) -> int:
         return sum(int(n) for n in pattern.findall(text))
@@ -357,7 +420,7 @@ def main() -> None:
     for name, run, unit in (("bare crawl", bare, "pages"), ("full crawl", full, "pages")):
         pages, items = count(RESPONSES, run.stderr), count(ITEMS, run.stderr)
         rows.append((name, run, pages, pages / run.seconds, f"{items} items", unit))
-    rows += replay_rows(replay, plain, cores)
+    rows += replay_rows(replays, plains, cores)
     rounds = "" if args.rounds == 1 else f"; crawls: the median of {args.rounds} rounds"
     print(
         f"{args.articles} articles per portal, 6 portals; one process per portal for crawls{rounds}"
@@ -373,7 +436,7 @@ def main() -> None:
         f"{full.cpu / bare.cpu:.2f}x (on {cores} cores, full/bare >= 0.9 leaves the full "
         f"crawl at most {cores * bare.seconds / 0.9:.1f} CPU s)"
     )
-    print(f"replay / trafilatura docs/s: {rows[2][3] / rows[3][3]:.2f}  (target >= 1.2)")
+    print(replay_summary(replays, plains))
     print(
         f"WARC writing:               {warc_seconds:.1f}s = {warc_seconds / full.seconds:.1%} "
         "of the full crawl's time on its reactor thread (target <= 3%)"

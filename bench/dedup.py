@@ -113,26 +113,32 @@ def make_cache(n: int, seed: int, folder: Path, workers: int = 2) -> None:
 
 
 def cached(n: int, seed: int, cache: Path | None) -> Path:
-    """The cache folder of (n, seed), generated when missing or incomplete."""
+    """The cache folder of (n, seed), generated when missing or incomplete. A folder of a
+    longer stream with the same seed serves too: the stream's first ``n`` articles are the
+    stream of ``n`` (:func:`articles` reads that many)."""
     import json
 
     folder = cache or Path(tempfile.gettempdir()) / f"bench-dedup-cache-{n}-{seed}"
     try:
-        ok = json.loads((folder / "meta.json").read_text()) == {"n": n, "seed": seed}
-    except (OSError, ValueError):
+        meta = json.loads((folder / "meta.json").read_text())
+        ok = meta["seed"] == seed and meta["n"] >= n
+    except (OSError, ValueError, KeyError, TypeError):
         ok = False
     if not ok:
         make_cache(n, seed, folder)
     return folder
 
 
-def articles(folder: Path, with_text: bool = True) -> Iterator[tuple[Article, int, int]]:
-    """(article, story, edit bits) from a cache folder, read a chunk at a time (bit k of the
-    edit bits is set when the copy had ``KINDS[k]``)."""
+def articles(
+    folder: Path, n: int | None = None, with_text: bool = True
+) -> Iterator[tuple[Article, int, int]]:
+    """(article, story, edit bits) of the first ``n`` articles (default: all) of a cache
+    folder, read a chunk at a time (bit k of the edit bits is set when the copy had
+    ``KINDS[k]``)."""
     import json
 
-    story = np.load(folder / "story.npy")
-    bits = np.load(folder / "bits.npy")
+    story = np.load(folder / "story.npy")[:n]
+    bits = np.load(folder / "bits.npy")[:n]
     with (
         open(folder / "texts.txt", encoding="utf-8") as text_file,
         open(folder / "sigs.bin", "rb") as sig_file,
@@ -267,7 +273,7 @@ def run(url: str, folder: Path, n: int, batch: int, checkpoints: set[int]) -> di
             del kinds
             pending.clear()
 
-        for i, (art, truth, edit_bits) in enumerate(articles(folder), 1):
+        for i, (art, truth, edit_bits) in enumerate(articles(folder, n), 1):
             story[i - 1], bits[i - 1] = truth, edit_bits
             pending.append(art)
             if len(pending) >= batch or i in checkpoints:
@@ -325,7 +331,7 @@ def baseline(folder: Path, n: int) -> tuple[float, float, float, float]:
     cluster = np.zeros(n, dtype=np.int64)
     keep: dict[int, tuple[LeanMinHash, int]] = {}
     spent = 0.0
-    for art, truth, _ in articles(folder, with_text=False):
+    for art, truth, _ in articles(folder, n, with_text=False):
         number = article_number(art.id)
         story[number] = truth
         begin = time.perf_counter()

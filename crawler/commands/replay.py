@@ -30,7 +30,7 @@ from pipelines import cpu_stage
 
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
 
     from sqlalchemy.orm import Session, sessionmaker
 
@@ -99,6 +99,21 @@ def diff_report(session: Session, fresh: dict[str, Article], files: set[str]) ->
     return "\n".join(lines)
 
 
+def article_profile(profiles: Iterable[SiteProfile], url: str) -> SiteProfile | None:
+    """The first profile whose ``articles`` match ``url`` and whose ``deny`` does not: the
+    profile ``SiteProfile.is_article`` picks, with a profile's ``deny`` patterns tried only
+    where its ``articles`` match, and its ``follow`` patterns never (replay reads each URL
+    once: nothing to remember)."""
+    from model.patterns import search_bounded
+
+    for profile in profiles:
+        if any(search_bounded(r, url) for r in profile.article_res) and not any(
+            search_bounded(r, url) for r in profile.deny_res
+        ):
+            return profile
+    return None
+
+
 def warc_files(args: list[str]) -> list[Path]:
     """The WARC files named or found in the folders named; a missing path or a folder with no
     WARC file is a usage error."""
@@ -165,7 +180,7 @@ class Command(ScrapyCommand):
             if capture.record_type != "response" or capture.status != 200:
                 self.counts["replay/skip/not_ok_response"] += 1
                 continue
-            profile = next((p for p in profiles.values() if p.is_article(capture.url)), None)
+            profile = article_profile(profiles.values(), capture.url)
             if profile is None and not (opts.all and _is_html(capture.headers, capture.body)):
                 self.counts["replay/skip/not_article"] += 1
                 continue
@@ -187,26 +202,31 @@ class Command(ScrapyCommand):
         if not args:
             raise UsageError("give WARC files or folders")
         assert self.settings is not None
-        loader = get_spider_loader(self.settings)
-        profiles: dict[str, SiteProfile] = getattr(loader, "profiles", {})
+        files = warc_files(args)
+        self.workers = max(0, self.settings.getint("EXTRACT_WORKERS"))
+        self.max_bytes = self.settings.getint("EXTRACT_MAX_BODY")
+        self.pool = make_pool(self.workers)
+        # the workers start (fork server, imports) while the profiles load, and the database
+        # opens while the first pages are read: the first results wait for the database, not
+        # the reading for it
+        warming = threading.Thread(target=warm_up, args=(self.pool, self.workers), daemon=True)
+        warming.start()
+        try:
+            loader = get_spider_loader(self.settings)
+            profiles: dict[str, SiteProfile] = getattr(loader, "profiles", {})
+        except BaseException:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            raise
         site_names = {pid: p.name for pid, p in profiles.items()}
+        database = open_in_background(database_url(self.settings))
         from archive import ReadStats
         from archive.progress import ReadProgress
 
-        files = warc_files(args)
         self.read_progress = ReadProgress(files)
         self.read_stats = ReadStats()
         self.replayed_files: set[str] = set()
         self.counts: Counter[str] = Counter()
         self.site_counts: dict[str, Counter[str]] = {}
-        self.workers = max(0, self.settings.getint("EXTRACT_WORKERS"))
-        self.max_bytes = self.settings.getint("EXTRACT_MAX_BODY")
-        self.pool = make_pool(self.workers)
-        # the workers start (fork server, imports) and the database opens while the first
-        # pages are read: the first results wait for the database, not the reading for it
-        warming = threading.Thread(target=warm_up, args=(self.pool, self.workers), daemon=True)
-        warming.start()
-        database = open_in_background(database_url(self.settings))
         # imports SQLAlchemy: after the fork server started, not before
         from crawler.extensions.figures import figures_from_stats, record_run, utc_now
 

@@ -122,10 +122,12 @@ class _Log:
         found: set[int] = set()
         if not len(keys):
             return found
+        # one binary search of the sorted rows per key, a second only for the keys found
         left = np.searchsorted(self.keys, keys, "left")
-        right = np.searchsorted(self.keys, keys, "right")
-        hit = right > left
-        for start, stop in zip(left[hit].tolist(), right[hit].tolist(), strict=True):
+        hit = self.keys[left.clip(max=len(self.keys) - 1)] == keys if len(self.keys) else left < 0
+        left = left[hit]
+        right = np.searchsorted(self.keys, keys[hit], "right")
+        for start, stop in zip(left.tolist(), right.tolist(), strict=True):
             found.update(self.docs[start:stop].tolist())
         for part in self.tail:
             at = np.searchsorted(keys, part[1]).clip(max=len(keys) - 1)

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from sqlalchemy.exc import IntegrityError
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -87,10 +88,13 @@ def find_candidates(
     an article shares is recomputed from its signature by the caller."""
     columns = "doc, article_id, size, minhash"
     if _postgres(connection):
+        # the key list behind a sub-select: planned without estimating each of its thousands
+        # of elements (5-30 ms a batch), and the docs found handed to the signatures' primary
+        # key as one array: an index scan whatever the estimates (with ``doc IN (SELECT ...)``
+        # the planner took a key for a row and hash-joined a sequential scan of all signatures)
         query = (
-            f"SELECT {columns} FROM dedup_signatures WHERE doc IN (SELECT doc FROM dedup_bands "
-            f"WHERE key = ANY(%s::bigint[])) UNION ALL SELECT {columns} FROM dedup_signatures "
-            "WHERE doc = ANY(%s::bigint[])"
+            f"SELECT {columns} FROM dedup_signatures WHERE doc = ANY(ARRAY(SELECT doc FROM "
+            "dedup_bands WHERE key = ANY(ARRAY(SELECT unnest(%s::bigint[])))) || %s::bigint[])"
         )
         rows: list[Any] = list(connection.exec_driver_sql(query, (_ints(keys), _ints(docs))))
     else:
@@ -178,9 +182,15 @@ def insert_index(
 
 def lock_writers(connection: Connection) -> None:
     """PostgreSQL: one writer of the index at a time, until this transaction ends, so log rows
-    commit in ``seq`` order and every writer reads all of them (SQLite has one writer anyway)."""
+    commit in ``seq`` order and every writer reads all of them (SQLite has one writer anyway).
+    In the same statement, for this transaction: no JIT compilation (tens of ms a statement
+    once a batch's key list makes the estimated cost pass ``jit_above_cost``) and no parallel
+    workers (started per statement, for statements of a few ms)."""
     if _postgres(connection):
-        connection.exec_driver_sql("SELECT pg_advisory_xact_lock(742013)")
+        connection.exec_driver_sql(
+            "SELECT pg_advisory_xact_lock(742013), set_config('jit', 'off', true), "
+            "set_config('max_parallel_workers_per_gather', '0', true)"
+        )
 
 
 def append_log(connection: Connection, keys: np.ndarray, docs: np.ndarray) -> None:
@@ -237,13 +247,25 @@ def merge_log(connection: Connection, upto: int) -> None:
     """Move the log rows up to ``seq`` ``upto`` into ``dedup_bands``, in key order: each leaf
     of its b-tree is written once per merge, not once per row. PostgreSQL: when that is the
     whole log (the writer holds the writers' lock), ``TRUNCATE`` rather than ``DELETE``: no
-    2M dead rows for vacuum, and none for ``min(seq)`` to step over when autovacuum is off."""
+    2M dead rows for vacuum, and none for ``min(seq)`` to step over when autovacuum is off;
+    SQLite: a ``DELETE`` without ``WHERE`` (its truncate optimization)."""
     if _postgres(connection):
-        connection.exec_driver_sql(
+        # a plain INSERT: ON CONFLICT's speculative insertion cost ~30 % more per row, and a
+        # log row is never in dedup_bands already (a replaced signature's rows leave both);
+        # should one be (index_signature writes dedup_bands directly), the savepoint takes
+        # the failed INSERT back and the rows go in again, skipping those present
+        merge = (
             "INSERT INTO dedup_bands (key, doc) SELECT key, doc FROM dedup_bands_log "
-            "WHERE seq <= %s ORDER BY key, doc ON CONFLICT DO NOTHING",
-            (upto,),
+            "WHERE seq <= %s ORDER BY key, doc"
         )
+        savepoint = connection.begin_nested()
+        try:
+            connection.exec_driver_sql(merge, (upto,))
+        except IntegrityError:
+            savepoint.rollback()
+            connection.exec_driver_sql(merge + " ON CONFLICT DO NOTHING", (upto,))
+        else:
+            savepoint.commit()
         if (log_row_last(connection) or 0) <= upto:
             connection.exec_driver_sql("TRUNCATE dedup_bands_log")
         else:
@@ -254,7 +276,12 @@ def merge_log(connection: Connection, upto: int) -> None:
         "WHERE seq <= ? ORDER BY key, doc",
         (upto,),
     )
-    connection.exec_driver_sql("DELETE FROM dedup_bands_log WHERE seq <= ?", (upto,))
+    if (log_row_last(connection) or 0) <= upto:
+        # no WHERE: SQLite's truncate optimization drops the pages instead of deleting 2M
+        # rows one by one; AUTOINCREMENT's counter stays, so no seq is given out again
+        connection.exec_driver_sql("DELETE FROM dedup_bands_log")
+    else:
+        connection.exec_driver_sql("DELETE FROM dedup_bands_log WHERE seq <= ?", (upto,))
 
 
 def delete_bands(

@@ -217,51 +217,63 @@ def linearize(root: Any) -> tuple[list[Line], list[Any]]:
         link_chars = 0
         start_path = None
 
+    # flush() with no parts does nothing: add() appends a part before it sets start_path or
+    # link_chars, and flush() clears all three; so it is called only where parts wait
     for event, el in etree.iterwalk(root, events=("start", "end")):
         tag = el.tag if isinstance(el.tag, str) else ""
         if event == "start":
-            if tag in _SKIP or skip_depth:
+            if skip_depth or tag in _SKIP:
                 skip_depth += 1
                 continue
             if tag in _BLOCK:
-                flush()
+                if parts:
+                    flush()
             else:
                 parts.append(_JOIN)
-            stack.append(len(elements))
+            ordinal = len(elements)
+            stack.append(ordinal)
             elements.append(el)
-            if _is_chrome_block(el):
-                chrome_blocks.add(len(elements) - 1)
+            names = el.get("class"), el.get("id")
+            if (names[0] or names[1]) and _is_chrome_named(el, names):
+                chrome_blocks.add(ordinal)
             if tag == "a":
                 in_link += 1
             elif tag == "img":
                 if start_path is None and lines:
                     lines[-1].img_after = True
                 img_pending = True
-            if el.text:
-                add(el.text)
+            text = el.text
+            if text:
+                add(text)
         else:
             if skip_depth:
                 skip_depth -= 1
                 if skip_depth:
                     continue
-                if el is not root and el.tail:
-                    add(el.tail)
+                if el is not root:
+                    tail = el.tail
+                    if tail:
+                        add(tail)
                 continue
             if tag == "a":
                 in_link -= 1
             if tag in _BLOCK:
-                flush()
+                if parts:
+                    flush()
             else:
                 parts.append(_JOIN)
             stack.pop()
-            if el is not root and el.tail:
-                add(el.tail)
+            if el is not root:
+                tail = el.tail
+                if tail:
+                    add(tail)
     flush()
     return lines, elements
 
 
-def _is_chrome_block(el: Any) -> bool:
-    names = el.get("class"), el.get("id")
+def _is_chrome_named(el: Any, names: tuple[str | None, str | None]) -> bool:
+    """Whether ``el``, of class and id ``names``, is a chrome block (CHROME_HINT, at most
+    _CHROME_MAX characters)."""
     if not any(names) or not CHROME_HINT.search(f"{names[0] or ''} {names[1] or ''}"):
         return False
     return len(el.text_content()) <= _CHROME_MAX

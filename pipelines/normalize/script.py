@@ -7,12 +7,29 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import opencc
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _T2S = opencc.OpenCC("t2s")
 # t2s leaves Taiwan-standard variants as they are (麻痺, 看著); tw2s maps them back first
 _TW2S = opencc.OpenCC("tw2s")
+
+
+def _t2s_changes() -> frozenset[str] | None:
+    """The characters t2s may change (``t2s_table``), and the lone surrogates (which OpenCC
+    refuses: such a text must still raise), or None when the table was read from another
+    OpenCC version than the one installed (then every text is converted)."""
+    from pipelines.normalize import t2s_changes
+
+    if getattr(opencc, "__version__", None) != t2s_changes.OPENCC_VERSION:
+        return None
+    surrogates = map(chr, range(0xD800, 0xE000))
+    return frozenset(t2s_changes.CHARACTERS).union(surrogates)
+
+
+# a text holding none of these t2s returns as it is (see t2s_table): no conversion needed
+_T2S_CHANGES = _t2s_changes()
 
 # A text is traditional when at least this share of its CJK characters changes under t2s
 # (and at least MIN_CHANGED of them). Traditional news text changes 20-30 %; simplified text
@@ -25,7 +42,7 @@ def to_simplified(text: str) -> str:
     """OpenCC t2s (phrase-aware: 乾坤 stays, 後來 -> 后来); a text that t2s changes is
     traditional, and is converted with tw2s instead, which also maps the variants t2s keeps
     (麻痺 -> 麻痹, 看著 -> 看着). Simplified text is returned as it is (its 土著 stays)."""
-    if not text:
+    if not text or (_T2S_CHANGES is not None and _T2S_CHANGES.isdisjoint(text)):
         return text
     simplified = _T2S.convert(text)
     return simplified if simplified == text else _TW2S.convert(text)
@@ -34,17 +51,29 @@ def to_simplified(text: str) -> str:
 def changed_share(text: str, simplified: str | None = None) -> tuple[int, int]:
     """(CJK characters changed by t2s, CJK characters) of ``text``."""
     simplified = to_simplified(text) if simplified is None else simplified
-    total = len(_CJK.findall(text))
     if simplified == text:  # simplified text, nearly every page: nothing to compare
-        return 0, total
+        return 0, len(_CJK.findall(text))
     if len(simplified) != len(text):  # t2s is char-for-char in practice; be safe if not
         simplified = "".join(to_simplified(char) for char in text)
-    changed = sum(
-        1
-        for before, after in zip(text, simplified, strict=False)
-        if before != after and _CJK.match(before)
+    # compared as arrays of code points (zip's pairs: up to the shorter text's end)
+    before, after = _points(text), _points(simplified)
+    cjk = _is_cjk(before)
+    n = min(len(before), len(after))
+    changed = np.count_nonzero(cjk[:n] & (before[:n] != after[:n]))
+    return int(changed), int(np.count_nonzero(cjk))
+
+
+def _points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _is_cjk(points: np.ndarray) -> np.ndarray:
+    """Which code points ``_CJK`` matches (its three ranges)."""
+    return (
+        ((points >= 0x3400) & (points <= 0x4DBF))
+        | ((points >= 0x4E00) & (points <= 0x9FFF))
+        | ((points >= 0xF900) & (points <= 0xFAFF))
     )
-    return changed, total
 
 
 def detect_script(text: str, simplified: str | None = None) -> str:

@@ -233,3 +233,27 @@ def test_log_rows_of_a_rolled_back_transaction_are_not_taken_for_committed_ones(
         session.commit()
         assert assign_batch(session, [_clone(edited)]) == ["near"]
     factory.kw["bind"].dispose()
+
+
+def test_a_merge_takes_log_rows_already_in_the_band_table(db_url):
+    """A log row already in dedup_bands (written there directly by index_signature) does not
+    fail the merge: the rest of the log goes in, the row stays once, the log empties, and the
+    batch's transaction goes on."""
+    from pipelines.dedup import sql
+
+    factory = open_database(db_url)
+    with factory() as session:
+        connection = session.connection()
+        sql.insert_index(connection, [], [(5, 1), (7, 1)])
+        sql.append_log(connection, np.array([3, 5, 9]), np.array([2, 1, 2]))
+        sql.merge_log(connection, sql.log_row_last(connection) or 0)
+        session.execute(text("SELECT 1"))  # the transaction is usable after the fallback
+        session.commit()
+        rows = session.execute(select(BandRow.key, BandRow.doc).order_by(BandRow.key)).all()
+        assert [tuple(row) for row in rows] == [(3, 2), (5, 1), (7, 1), (9, 2)]
+        assert session.scalar(select(func.count()).select_from(BandLogRow)) == 0
+        sql.append_log(session.connection(), np.array([11, 4]), np.array([3, 3]))
+        sql.merge_log(session.connection(), sql.log_row_last(session.connection()) or 0)
+        session.commit()
+        assert session.scalar(select(func.count()).select_from(BandRow)) == 6
+    factory.kw["bind"].dispose()

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from model.items import Article
 from pipelines.dedup.hashing import content_hash
 from pipelines.normalize import MOJIBAKE_FLAG, normalize, normalize_line
@@ -158,3 +160,33 @@ def test_normalize_and_dedup_modules_import_without_scrapy_or_twisted():
 def test_normalized_article_pickles():
     article = normalize(_article(SEED_004, title="標題"))
     assert pickle.loads(pickle.dumps(article)) == article
+
+
+def test_t2s_table_is_read_from_the_installed_opencc():
+    # to_simplified skips OpenCC for a text without any of these characters: the committed
+    # table must be the one the installed OpenCC's dictionaries give (after an upgrade it is
+    # not used; regenerate it with python -m pipelines.normalize.t2s_table)
+    from pipelines.normalize import script, t2s_changes, t2s_table
+
+    assert t2s_table.build() == Path(t2s_changes.__file__).read_text(encoding="utf-8")
+    assert script._T2S_CHANGES is not None
+    assert "後" in script._T2S_CHANGES
+    assert "后" not in script._T2S_CHANGES
+
+
+def test_t2s_table_characters_change_and_others_stay():
+    from pipelines.normalize.script import _T2S, _T2S_CHANGES, to_simplified
+
+    assert _T2S_CHANGES is not None
+    for text in ("市委常委会会议召开", "后来", "乾坤", "土著", "ab 12"):
+        assert _T2S_CHANGES.isdisjoint(text) == (text != "乾坤")  # 乾 may change (乾隆 stays)
+        assert to_simplified(text) == text == _T2S.convert(text)
+    assert to_simplified("後來") == "后来"
+    assert to_simplified("後來看著") == "后来看着"  # tw2s where t2s changed the text
+
+
+def test_a_lone_surrogate_still_refused_as_opencc_refuses_it():
+    from pipelines.normalize.script import to_simplified
+
+    with pytest.raises(UnicodeEncodeError):
+        to_simplified("市委\ud800")
