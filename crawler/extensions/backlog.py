@@ -12,6 +12,7 @@ store process start in the background while the first pages are fetched.
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
@@ -26,7 +27,9 @@ class Backlog:
     """Counts the pages between the item pipelines' start and their commit.
 
     Settings: ``STORE_MAX_PENDING`` (0: ``CONCURRENT_REQUESTS``). Stats: ``backlog/waits``
-    (downloads held while the backlog was full), ``backlog/max`` (the most pages it held).
+    (downloads held while the backlog was full), ``backlog/held_seconds`` (how long downloads
+    were held, in all: the crawl's time lost to the pipelines), ``backlog/max`` (the most pages
+    it held).
     The pipelines call :meth:`enter` when a page arrives; every item the pipelines finish with
     (scraped, dropped or failed: Scrapy's item signals) leaves it.
     """
@@ -36,6 +39,7 @@ class Backlog:
         self.pending = 0
         self.crawler = crawler
         self._room: asyncio.Event | None = None
+        self._held_since: float | None = None  # monotonic time the first held download waits
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Backlog:
@@ -57,6 +61,13 @@ class Backlog:
             self.pending -= 1
             if self._room is not None and self.pending < self.limit:
                 self._room.set()
+                self._release()
+
+    def _release(self) -> None:
+        if self._held_since is not None:
+            held, self._held_since = time.monotonic() - self._held_since, None
+            if self.crawler is not None and self.crawler.stats is not None:
+                self.crawler.stats.inc_value("backlog/held_seconds", round(held, 3))
 
     @property
     def full(self) -> bool:
@@ -66,6 +77,8 @@ class Backlog:
         """Return once the backlog holds fewer than ``limit`` pages."""
         if self.crawler is not None and self.crawler.stats is not None:
             self.crawler.stats.inc_value("backlog/waits")
+        if self._held_since is None and self.pending >= self.limit:
+            self._held_since = time.monotonic()
         while self.pending >= self.limit:
             if self._room is None:
                 self._room = asyncio.Event()

@@ -57,6 +57,8 @@ def test_a_request_waits_while_the_backlog_is_full_and_goes_on_when_a_page_is_st
     stats = crawler.stats.get_stats()
     assert stats["backlog/max"] == 2
     assert stats["backlog/waits"] == 1
+    # held from the first wait until the article was stored: the two sleeps of 0.05 s at least
+    assert 0.1 <= stats["backlog/held_seconds"] < 10
 
 
 def test_the_backlog_defaults_to_the_concurrent_requests(make_crawler):

@@ -52,3 +52,27 @@ def test_an_uncaught_exception_still_exits_with_status_1(tmp_path):
     assert result.returncode == 1
     assert "ValueError: boom" in result.stderr
     assert (tmp_path / "m").read_text() == "handler ran"
+
+
+def test_the_http_handler_is_imported_with_its_aliases_named_and_inspect_left_as_it_was():
+    # in a fresh process: the handler may already be imported in this one
+    probe = (
+        "import inspect, sys\n"
+        "real = inspect.stack\n"
+        "from crawler.runs import HTTP_HANDLER, import_http_handler\n"
+        "import_http_handler()\n"
+        "assert HTTP_HANDLER in sys.modules\n"
+        "assert inspect.stack is real\n"
+        "from scrapy.core.downloader import contextfactory, tls\n"
+        "print(contextfactory.ScrapyClientContextFactory.__module__,"
+        " tls.ScrapyClientTLSOptions.__module__)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    # the deprecated aliases are named after the module that defines them, as the real
+    # inspect.stack would have them
+    assert done.stdout.split() == [
+        "scrapy.core.downloader.contextfactory",
+        "scrapy.core.downloader.tls",
+    ]
