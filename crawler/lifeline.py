@@ -41,10 +41,16 @@ def _watch(owner: int, parent: int) -> None:
     os._exit(1)  # no cleanup: the owner that would collect results is gone
 
 
-def die_with(owner: int) -> None:
+def die_with(owner: int, nice: int = 0) -> None:
     """Pool initializer: exit when ``owner`` (the crawl process) or this worker's parent (the
     fork server) dies. The kernel signals the parent's death (``PR_SET_PDEATHSIG`` on Linux);
-    a daemon thread polls for the owner's, which is not the parent under forkserver."""
+    a daemon thread polls for the owner's, which is not the parent under forkserver.
+
+    ``nice``: added to this process's niceness (``HELPER_NICE``), so that on busy cores the
+    owner, the crawl's one serial process, runs first and the helpers take the rest."""
+    if nice > 0:
+        with contextlib.suppress(OSError):
+            os.nice(nice)
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)

@@ -51,6 +51,10 @@ WARC_PREFIX = _env("WARC_PREFIX", "crawl")
 
 # --- extraction workers ----------------------------------------------------------------------
 EXTRACT_WORKERS = int(_env("EXTRACT_WORKERS", 0))  # 0: one process per core
+# added to the niceness of the crawl's helper processes (extraction workers, store process): the
+# crawl process is its one serial part, so on busy cores it runs first and the helpers, fed
+# through queues, take the rest (0: the crawl's own priority)
+HELPER_NICE = int(_env("HELPER_NICE", 10))
 EXTRACT_MAX_BODY = int(_env("EXTRACT_MAX_BODY", MAX_BODY_BYTES))  # bytes; larger: too_large skip
 
 # --- politeness: small government servers ----------------------------------------------------

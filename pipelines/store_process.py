@@ -49,6 +49,7 @@ def serve(
     jobs: Queue[tuple[int, str, Any] | None],
     results: Connection,
     owner: int,
+    nice: int = 0,
 ) -> None:
     """The store process: open ``url``, then dedup and store what ``jobs`` brings, a batch per
     transaction, answering on ``results`` in commit order, until ``None`` or the owner's end.
@@ -58,7 +59,7 @@ def serve(
     from crawler.lifeline import die_with
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    die_with(owner)
+    die_with(owner, nice)
     send_lock = threading.Lock()
 
     def send(message: tuple[Any, ...]) -> None:
@@ -111,6 +112,7 @@ class StoreProcess:
     ``context``: a multiprocessing context (the crawl passes its forkserver, see
     ``crawler.processes``). :attr:`ready` resolves once the process has opened the database
     (or fails with :class:`StoreError`); articles submitted before wait in the queue.
+    ``nice``: added to the process's niceness (the crawl's ``HELPER_NICE``).
     """
 
     def __init__(
@@ -120,6 +122,7 @@ class StoreProcess:
         batch_size: int,
         max_wait: float,
         context: ForkServerContext,
+        nice: int = 0,
     ) -> None:
         self.ready: Future[None] = Future()
         # a Queue, not a pipe: put() returns at once (a feeder thread writes), so the reactor
@@ -132,7 +135,7 @@ class StoreProcess:
         self._lock = threading.Lock()
         self._closed = False
         self._failed: str | None = None
-        args = (url, sites_dir, (batch_size, max_wait), self._jobs, sender, os.getpid())
+        args = (url, sites_dir, (batch_size, max_wait), self._jobs, sender, os.getpid(), nice)
         self._process = context.Process(target=serve, args=args, name="countynews-store")
         self._process.daemon = True
         self._process.start()

@@ -44,8 +44,10 @@ class _Open:
     reactor. The ``Backlog`` bounds how many pages pile up between their download and their
     commit while it loads, so a crawl killed then fetches few again."""
 
-    def __init__(self, url: str, sites_dir: str | None, batch: tuple[int, float]) -> None:
-        self.url, self.users = url, 0
+    def __init__(
+        self, url: str, sites_dir: str | None, batch: tuple[int, float], nice: int = 0
+    ) -> None:
+        self.url, self.users, self.nice = url, 0, nice
         self.engine: Engine | None = None
         self._factory: sessionmaker[Session] | None = None
         self._made: dict[str, Any] = {}
@@ -68,7 +70,9 @@ class _Open:
             from crawler.processes import forkserver
             from pipelines.store_process import StoreProcess
 
-            self._made["writer"] = StoreProcess(self.url, sites_dir, *batch, forkserver())
+            self._made["writer"] = StoreProcess(
+                self.url, sites_dir, *batch, forkserver(), nice=self.nice
+            )
         except BaseException as exc:  # re-raised where the writer is first needed
             self._made["error"] = exc
         self.ready.set_result(None)
@@ -104,15 +108,22 @@ class _Open:
 class Database:
     """Settings: ``DATABASE_URL`` (default ``sqlite:///<DATA_DIR>/articles.db``),
     ``STORE_BATCH_SIZE``, ``STORE_BATCH_WAIT``, ``SITES_DIR`` (site names for the canonical
-    rule of the duplicate index)."""
+    rule of the duplicate index), ``HELPER_NICE`` (added to the store process's niceness)."""
 
     _open: ClassVar[dict[str, _Open]] = {}
 
-    def __init__(self, url: str, sites_dir: str | None, batch_size: int, batch_wait: float) -> None:
+    def __init__(
+        self,
+        url: str,
+        sites_dir: str | None,
+        batch_size: int,
+        batch_wait: float,
+        nice: int = 0,
+    ) -> None:
         self.url = url
         entry = self._open.get(url)
         if entry is None:
-            entry = self._open[url] = _Open(url, sites_dir, (batch_size, batch_wait))
+            entry = self._open[url] = _Open(url, sites_dir, (batch_size, batch_wait), nice)
         entry.users += 1
         self._entry: _Open | None = entry
         self._known: dict[str, dict[str, dict[str, Any]]] = {}
@@ -125,6 +136,7 @@ class Database:
             settings.get("SITES_DIR"),
             settings.getint("STORE_BATCH_SIZE"),
             settings.getfloat("STORE_BATCH_WAIT"),
+            settings.getint("HELPER_NICE", 0),
         )
         crawler.signals.connect(ext.close, signal=signals.engine_stopped)
         ext.start()  # loaded in the background while the first pages are fetched (see _Open)

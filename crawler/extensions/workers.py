@@ -39,14 +39,18 @@ def warm_up(pool: Executor, workers: int) -> None:
         return
 
 
-def make_pool(workers: int = 0) -> Executor:
+def make_pool(workers: int = 0, nice: int = 0) -> Executor:
     """A process pool of ``workers`` processes (0: one per core), started by the crawl's fork
     server (``crawler.processes``) so workers never inherit the reactor or open WARC files.
     Workers exit when this process dies (``crawler.lifeline``), even by SIGKILL, and the fork
-    server and resource tracker with them."""
+    server and resource tracker with them. ``nice``: added to the workers' niceness
+    (:func:`crawler.lifeline.die_with`)."""
     count = workers or os.cpu_count() or 1
     return ProcessPoolExecutor(
-        max_workers=count, mp_context=forkserver(), initializer=die_with, initargs=(os.getpid(),)
+        max_workers=count,
+        mp_context=forkserver(),
+        initializer=die_with,
+        initargs=(os.getpid(), nice),
     )
 
 
@@ -57,11 +61,12 @@ class _SharedPool:
     pool: Executor | None = None
     warm: Future[None] | None = None  # done once the pool's processes run
     users = 0
+    nice = 0
 
     @classmethod
-    def acquire(cls, workers: int) -> Executor:
+    def acquire(cls, workers: int, nice: int = 0) -> Executor:
         if cls.pool is None:
-            cls.pool = make_pool(workers)
+            cls.pool, cls.nice = make_pool(workers, nice), nice
             cls.warm = Future()
             threading.Thread(
                 target=cls._warm, args=(cls.pool, workers, cls.warm), name="countynews-pool-start",
@@ -83,7 +88,7 @@ class _SharedPool:
         """A fresh pool in place of one whose worker died (every later task would fail)."""
         if cls.pool is broken:
             broken.shutdown(wait=False, cancel_futures=True)
-            cls.pool = make_pool(workers)
+            cls.pool = make_pool(workers, cls.nice)
             cls.warm = None  # started by the next task, as a fresh pool did before
         return cls.pool or broken
 
@@ -98,16 +103,18 @@ class _SharedPool:
 class WorkerPool:
     """Runs CPU-bound functions in worker processes.
 
-    Settings: ``EXTRACT_WORKERS`` (0: one per core; -1: run in the reactor thread, for debugging).
+    Settings: ``EXTRACT_WORKERS`` (0: one per core; -1: run in the reactor thread, for debugging),
+    ``HELPER_NICE`` (added to the workers' niceness).
     """
 
-    def __init__(self, workers: int = 0) -> None:
-        self.workers = workers
+    def __init__(self, workers: int = 0, nice: int = 0) -> None:
+        self.workers, self.nice = workers, nice
         self._pool: Executor | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WorkerPool:
-        ext = cls(crawler.settings.getint("EXTRACT_WORKERS", 0))
+        settings = crawler.settings
+        ext = cls(settings.getint("EXTRACT_WORKERS", 0), settings.getint("HELPER_NICE", 0))
         crawler.signals.connect(ext.start, signal=signals.spider_opened)
         crawler.signals.connect(ext.close, signal=signals.spider_closed)
         return ext
@@ -116,7 +123,7 @@ class WorkerPool:
         """Start the pool's processes in the background (the first pages are fetched
         meanwhile; the ``Backlog`` bounds how many wait for it)."""
         if self.workers >= 0 and self._pool is None:
-            self._pool = _SharedPool.acquire(self.workers)
+            self._pool = _SharedPool.acquire(self.workers, self.nice)
 
     async def run(self, func: Callable[..., T], *args: Any) -> T:
         """``func(*args)`` in a worker process (inline when ``EXTRACT_WORKERS`` is -1)."""

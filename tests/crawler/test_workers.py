@@ -82,3 +82,20 @@ def test_warming_up_a_pool_shut_down_meanwhile_is_no_error():
     pool = make_pool(1)
     pool.shutdown()
     warm_up(pool, 2)  # returns quietly
+
+
+def test_workers_run_at_the_niceness_the_crawl_gives_them():
+    # HELPER_NICE: the crawl process, its serial part, goes first on busy cores
+    from scrapy.utils.test import get_crawler
+
+    base = os.nice(0)
+
+    async def scenario(pool):
+        try:
+            return await pool.run(os.nice, 0)
+        finally:
+            pool.close()
+
+    crawler = get_crawler(settings_dict={"HELPER_NICE": 3, "EXTRACT_WORKERS": 1})
+    assert asyncio.run(scenario(WorkerPool.from_crawler(crawler))) == min(base + 3, 19)
+    assert asyncio.run(scenario(WorkerPool(workers=1))) == base  # 0: the crawl's own

@@ -36,6 +36,23 @@ def stored(url: str) -> int:
         return session.scalar(select(func.count()).select_from(ArticleRow))
 
 
+def niceness(pid: int) -> int:
+    with open(f"/proc/{pid}/stat") as handle:
+        return int(handle.read().rsplit(")", 1)[1].split()[16])
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="needs Linux /proc")
+def test_the_store_process_runs_at_the_niceness_it_is_given(tmp_path):
+    url = f"sqlite:///{tmp_path / 'nice.db'}"
+    open_database(url)
+    store = StoreProcess(url, None, 4, 0.05, forkserver(), nice=4)
+    try:
+        store.ready.result(timeout=60)
+        assert niceness(store._process.pid) == min(os.nice(0) + 4, 19)
+    finally:
+        store.close()
+
+
 def test_the_store_process_answers_as_the_store_thread_does(tmp_path):
     batch = articles()
     thread_url = f"sqlite:///{tmp_path / 'thread.db'}"
