@@ -17,6 +17,8 @@ from crawler.settings import database_url
 from crawler.status import FAILED, CommandError, fail
 
 if TYPE_CHECKING:
+    from types import FrameType
+
     from scrapy.commands import BaseRunSpiderCommand
     from scrapy.crawler import Crawler
 
@@ -73,7 +75,8 @@ def import_http_handler() -> None:
     real = inspect.stack
 
     def frames_only(context: int = 1) -> list[inspect.FrameInfo]:
-        found, frame = [], sys._getframe(1)
+        found: list[inspect.FrameInfo] = []
+        frame: FrameType | None = sys._getframe(1)
         while frame is not None:
             code = frame.f_code
             found.append(

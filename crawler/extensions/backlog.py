@@ -67,7 +67,9 @@ class Backlog:
         if self._held_since is not None:
             held, self._held_since = time.monotonic() - self._held_since, None
             if self.crawler is not None and self.crawler.stats is not None:
-                self.crawler.stats.inc_value("backlog/held_seconds", round(held, 3))
+                stats = self.crawler.stats
+                total = stats.get_value("backlog/held_seconds", 0.0) + held
+                stats.set_value("backlog/held_seconds", round(total, 3))
 
     @property
     def full(self) -> bool:
