@@ -26,11 +26,12 @@ if TYPE_CHECKING:
 def check_database(settings: Any) -> None:
     """Open (and migrate) ``DATABASE_URL`` once, so a bad URL stops a run before it fetches.
     A SQLite file at head is only read (``sqlite3``): the crawl's process then never imports
-    SQLAlchemy, which the store process has to itself (0.2-0.3 s of CPU a crawl)."""
-    from crawler.db.head import sqlite_at_head
+    SQLAlchemy, which the store process has to itself (0.2-0.3 s of CPU a crawl); a SQLite
+    file yet to be made is left to the store process to create and migrate."""
+    from crawler.db.head import sqlite_at_head, sqlite_to_create
 
     url = database_url(settings)
-    if sqlite_at_head(url):
+    if sqlite_at_head(url) or sqlite_to_create(url):
         return
     from crawler.db.session import open_engine
 
@@ -47,7 +48,11 @@ def crawl_exit_status(crawler: Crawler) -> int:
 
 def check_run(settings: Any, names: list[str]) -> None:
     """Refuse a run (:class:`CommandError`, nothing crawled) of a refused profile, an unknown
-    site, or with a database that cannot be opened: before any request is made."""
+    site, or with a database that cannot be opened: before any request is made. The crawl's
+    fork server starts first, so its imports overlap these checks."""
+    from crawler.processes import start_forkserver
+
+    start_forkserver()
     loader = get_spider_loader(settings)
     refused = getattr(loader, "refusal", lambda _names: None)(names)
     if refused is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from crawler.db.head import script_head, sqlite_at_head
+from crawler.db.head import script_head, sqlite_at_head, sqlite_to_create
 from crawler.db.session import open_database
 
 
@@ -46,3 +46,30 @@ def test_other_urls_go_the_full_way(tmp_path):
         "articles",
     ):
         assert not sqlite_at_head(url), url
+
+
+def test_a_sqlite_file_yet_to_be_made_is_left_to_the_store_process(tmp_path):
+    # the crawl's check neither imports SQLAlchemy nor creates the file: the store process
+    # creates and migrates it (a fresh process: this one imported both long ago)
+    import subprocess
+    import sys
+
+    from tests.helpers import ROOT
+
+    path = tmp_path / "new" / "articles.db"
+    probe = (
+        "import sys\n"
+        "from crawler.runs import check_database\n"
+        f"check_database({{'DATABASE_URL': 'sqlite:///{path}'}})\n"
+        "print(sorted(m for m in ('sqlalchemy', 'alembic') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
+    assert path.parent.is_dir()
+    assert not path.exists()
+    # an existing file that is not at head still goes the full way (opened and migrated)
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE t (a)")
+    assert not sqlite_to_create(f"sqlite:///{path}")

@@ -99,3 +99,27 @@ def test_workers_run_at_the_niceness_the_crawl_gives_them():
     crawler = get_crawler(settings_dict={"HELPER_NICE": 3, "EXTRACT_WORKERS": 1})
     assert asyncio.run(scenario(WorkerPool.from_crawler(crawler))) == min(base + 3, 19)
     assert asyncio.run(scenario(WorkerPool(workers=1))) == base  # 0: the crawl's own
+
+
+def test_the_fork_server_started_early_is_the_one_the_pool_forks_from():
+    # check_run starts it before the profile and database checks, so its imports overlap them
+    probe = (
+        "import os, pathlib\n"
+        "from crawler.processes import start_forkserver\n"
+        "start_forkserver()\n"
+        "kids = [p for p in os.listdir('/proc') if p.isdigit() and\n"
+        "        pathlib.Path(f'/proc/{p}/stat').read_text().rsplit(')', 1)[1].split()[1]\n"
+        "        == str(os.getpid())]\n"
+        "servers = [int(p) for p in kids if b'forkserver' in\n"
+        "           pathlib.Path(f'/proc/{p}/cmdline').read_bytes()]\n"
+        "from crawler.extensions.workers import make_pool\n"
+        "pool = make_pool(1)\n"
+        "print(servers, pool.submit(os.getppid).result())\n"
+        "pool.shutdown()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120,
+        check=True,
+    )  # fmt: skip
+    servers, worker_parent = done.stdout.rsplit(" ", 1)
+    assert servers == f"[{worker_parent.strip()}]"
