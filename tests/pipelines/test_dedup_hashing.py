@@ -11,7 +11,10 @@ import numpy as np
 import pytest
 
 from pipelines.dedup.hashing import (
+    CONTAINMENT_THRESHOLD,
     NEAR_DUP_THRESHOLD,
+    SHORT_EDIT_CONTAINMENT,
+    SHORT_EDIT_SHINGLES,
     band_keys_many,
     containment,
     content_hash,
@@ -24,6 +27,7 @@ from pipelines.dedup.hashing import (
     sketch,
     strip_text,
 )
+from tests.simulator import syndicate
 
 # Three real article bodies (seeds 001-003, normalized): the corpus the threshold is tuned on.
 STORIES = tuple(
@@ -229,6 +233,74 @@ def test_containment_from_jaccard_and_sizes():
     assert not is_near(0.6, None, None)
     assert is_near(0.6, 60, 100)  # 60 shingles inside 100
     assert not is_near(0.3, 30, 100)  # contained, but too small a share of the union
+
+
+def test_short_copies_may_hold_a_lead_and_a_sentence_outside_the_original():
+    # 200 shingles each, J 0.55: 142 shared, 58 outside the smaller (containment 0.71)
+    assert containment(0.55, 200, 200) < CONTAINMENT_THRESHOLD
+    assert is_near(0.55, 200, 200)
+    # the same shares of two long texts: 290 shingles outside, two different stories
+    assert not is_near(0.55, 1000, 1000)
+    # under SHORT_EDIT_CONTAINMENT (0.62 inside), or under the Jaccard floor: not near
+    assert containment(0.45, 200, 200) < SHORT_EDIT_CONTAINMENT
+    assert not is_near(0.45, 200, 200)
+    assert is_near(0.4, 100, 180)  # 80 shingles of 100 inside 180
+    assert not is_near(0.39, 100, 180)  # 0.79 inside, but J < CONTAINMENT_MIN_JACCARD
+    # J 0.6 between equal sizes is 0.75 inside: 99 shingles outside of 396, 101 of 404
+    assert containment(0.6, 400, 400) == pytest.approx(0.75)
+    assert 0.25 * 396 < SHORT_EDIT_SHINGLES < 0.25 * 404
+    assert is_near(0.6, 396, 396)
+    assert not is_near(0.6, 404, 404)
+
+
+def _generated_copies(count: int, seed: int) -> list[tuple[str, str, tuple[str, ...]]]:
+    """(original, edited copy, edits) as the syndicated-copy generator makes them."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        paragraphs = syndicate.story_paragraphs(rng)
+        copy, edits = syndicate.edit(rng, paragraphs)
+        out.append(("\n".join(paragraphs), "\n".join(copy), edits))
+    return out
+
+
+def test_generated_copies_dropping_paragraphs_and_adding_a_lead_are_near():
+    # both edits on a story of ~500 characters leave each side with text the other lacks:
+    # 6-8 % of these copies are under J 0.7 and CONTAINMENT_THRESHOLD (refused before the
+    # short-edit test), 1-2 % are left
+    both = short = 0
+    refused = []
+    for original, copy, edits in _generated_copies(1500, seed=2):
+        if not {"drop", "lead"} <= set(edits):
+            continue
+        a, b = sketch(original), sketch(copy)
+        similarity = jaccard(a.minhash, b.minhash)
+        inside = containment(similarity, a.size, b.size)
+        both += 1
+        short += similarity < NEAR_DUP_THRESHOLD and inside < CONTAINMENT_THRESHOLD
+        if not is_near(similarity, a.size, b.size):
+            refused.append((similarity, a.size, b.size))
+    assert both >= 150
+    assert short >= 0.03 * both  # the cases the rule's short-edit test is for
+    assert len(refused) <= 0.025 * both, refused
+
+
+def test_generated_follow_up_stories_stay_apart():
+    # every story quotes up to a quarter of the paragraphs of an earlier one
+    docs = list(syndicate.stream(1200, seed=3, copies=0.0, follow_ups=1.0))
+    sketches = [sketch(doc.text) for doc in docs]
+    sigs = np.array([s.minhash for s in sketches], dtype=np.uint32)
+    sizes = [s.size for s in sketches]
+    equal = np.zeros((len(docs), len(docs)), dtype=np.int32)
+    for column in sigs.T:
+        equal += column[:, None] == column[None, :]
+    first, second = np.nonzero(np.triu(equal >= 0.1 * sigs.shape[1], 1))
+    assert len(first) >= 500  # the quoting pairs, and a few by chance
+    for i, j in zip(first.tolist(), second.tolist(), strict=True):
+        similarity = equal[i, j] / sigs.shape[1]
+        assert not is_near(similarity, sizes[i], sizes[j]), (i, j, similarity)
+    # the closest of them still shares much less than a copy
+    assert int(equal[first, second].max()) < 0.4 * sigs.shape[1]
 
 
 def test_jaccard_rejects_mismatched_signatures():

@@ -68,7 +68,8 @@ def test_syndicated_copies_cluster_with_precision_and_recall_over_097(db_url):
     by_edit = recall_by_edit(story, cluster, bits)
     assert set(by_edit) == set(KINDS)  # every kind of edit was drawn
     assert by_edit["exact"] == 1.0
-    assert min(by_edit.values()) >= 0.95, by_edit
+    # 0.97-0.98 for drop and lead before the short-edit test of is_near, 0.99 with it
+    assert min(by_edit.values()) >= 0.98, by_edit
     copies = int((bits != 0).sum())
     assert copies > 500
     assert kinds.count("unique") + copies >= n - 0.03 * copies
