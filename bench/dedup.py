@@ -6,7 +6,7 @@ RSS and index size at checkpoints, cluster pair precision/recall against the gen
 (and recall per kind of edit), then datasketch's in-memory MinHashLSH on the same stream in a
 fresh process, and the ratios.
 
-    python -m bench.dedup [--n 1000000] [--db postgresql://127.0.0.1/dedup_bench] [--batch 200]
+    python -m bench.dedup [--n 1000000] [--db postgresql://127.0.0.1/dedup_bench] [--batch 1000]
 
 Signatures are computed as the CPU stage does (in worker processes in a crawl or replay); here
 they are made in the same process and timed apart: "index docs/s" is what the writer thread
@@ -31,6 +31,7 @@ from sqlalchemy import func, select, text
 
 from crawler.db.models import ArticleRow, BandLogRow, BandRow
 from crawler.db.session import open_database
+from crawler.settings import STORE_BATCH_SIZE
 from model.items import Article
 from pipelines.dedup.hashing import content_hash, sketch
 from pipelines.dedup.index import assign_batch
@@ -354,7 +355,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--db", help="database URL (default: a fresh SQLite file)")
-    parser.add_argument("--batch", type=int, default=200, help="articles per transaction")
+    parser.add_argument(
+        "--batch",
+        type=int,
+        default=STORE_BATCH_SIZE,
+        help=f"articles per transaction (default {STORE_BATCH_SIZE}, the crawl's and replay's)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--cache", type=Path, help="folder of the generated articles")
     parser.add_argument("--no-baseline", action="store_true")

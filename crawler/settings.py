@@ -91,7 +91,9 @@ ITEM_PIPELINES = {
     "pipelines.stages.ExtractPipeline": 100,
     "pipelines.stages.StorePipeline": 400,
 }
-STORE_BATCH_SIZE = int(_env("STORE_BATCH_SIZE", 200))  # articles per transaction at most
+# articles per transaction at most: 1,000 cost ~20 % less CPU an article than 200 in the dedup
+# writer (bench.dedup, docs/scale.md: a fifth of the statements, round trips and commits)
+STORE_BATCH_SIZE = int(_env("STORE_BATCH_SIZE", 1000))
 STORE_BATCH_WAIT = float(_env("STORE_BATCH_WAIT", 0.05))  # seconds a batch waits to fill
 # article pages downloaded but not yet stored before downloads wait (0: CONCURRENT_REQUESTS);
 # what a killed crawl fetches again is at most this plus its in-flight requests

@@ -38,7 +38,10 @@ if TYPE_CHECKING:
     from pipelines.store import BatchWriter
 
 BATCH = 64  # pages read before they go to the workers (at least; see MAX_STEP)
-MAX_STEP = 1000  # pages read at once at most, whatever STORE_BATCH_SIZE
+# pages read at once at most, whatever STORE_BATCH_SIZE: the last step's store does not overlap
+# extraction, so a step of a whole batch of 1,000 made a longer tail; the writer joins the
+# steps that queue up while it writes into one transaction anyway (up to STORE_BATCH_SIZE)
+MAX_STEP = 200
 CHUNK = 25  # pages per trip to a worker (fewer, larger messages between the processes)
 MAX_QUEUED = 2000  # articles waiting for the writer before reading pauses
 

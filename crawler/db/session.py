@@ -77,6 +77,10 @@ def _wal(cursor: Any) -> None:
             time.sleep(0.02 + random.random() * 0.05)
 
 
+WAL_CHECKPOINT_PAGES = 16_384  # 64 MiB of 4 KiB pages
+WAL_SIZE_LIMIT = 128 * 2**20  # bytes
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA busy_timeout=30000")
@@ -86,6 +90,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # 64 MiB of page cache per connection (default 2 MiB): the duplicate index's b-trees are
     # probed at random keys; a fixed size keeps memory bounded whatever the database size
     cursor.execute("PRAGMA cache_size=-65536")
+    # a checkpoint when the WAL passes WAL_CHECKPOINT_PAGES (default 1,000): a store batch
+    # dirties ~1,000-4,000 pages (random leaves of the articles' and the index's b-trees), so
+    # with the default nearly every commit checkpointed and wrote each page twice; the WAL
+    # file is cut back to WAL_SIZE_LIMIT after a checkpoint (a merge's transaction can grow it
+    # to hundreds of MB)
+    cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES}")
+    cursor.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
     cursor.close()
 
 

@@ -153,12 +153,24 @@ def insert_index(
     if _postgres(connection):
         if signatures:
             docs, ids, sizes, blobs = (list(column) for column in zip(*signatures, strict=True))
+            width = len(blobs[0])
+            if all(len(blob) == width for blob in blobs):
+                # the signatures as one bytea cut by the server: a bytea[] of 1,000 blobs was
+                # sent hex-escaped, ~20 µs of client CPU an article
+                rows = (
+                    "SELECT d.doc, d.id, d.size, substring(%s::bytea FROM ((d.n - 1) * "
+                    f"{width} + 1)::int FOR {width}) FROM unnest(%s::bigint[], %s::text[], "
+                    "%s::int[]) WITH ORDINALITY AS d(doc, id, size, n)"
+                )
+                params: tuple[Any, ...] = (b"".join(blobs), _ints(docs), ids, _ints(sizes))
+            else:
+                rows = "SELECT * FROM unnest(%s::bigint[], %s::text[], %s::int[], %s::bytea[])"
+                params = (_ints(docs), ids, _ints(sizes), blobs)
             connection.exec_driver_sql(
-                "INSERT INTO dedup_signatures (doc, article_id, size, minhash) SELECT * FROM "
-                "unnest(%s::bigint[], %s::text[], %s::int[], %s::bytea[]) ON CONFLICT (doc) DO "
-                "UPDATE SET article_id = excluded.article_id, size = excluded.size, "
-                "minhash = excluded.minhash",
-                (_ints(docs), ids, _ints(sizes), blobs),
+                f"INSERT INTO dedup_signatures (doc, article_id, size, minhash) {rows} "
+                "ON CONFLICT (doc) DO UPDATE SET article_id = excluded.article_id, "
+                "size = excluded.size, minhash = excluded.minhash",
+                params,
             )
         if bands:
             keys, owners = zip(*bands, strict=True)
@@ -203,9 +215,7 @@ def append_log(connection: Connection, keys: np.ndarray, docs: np.ndarray) -> No
     if _postgres(connection):
         cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
         with cursor.copy("COPY dedup_bands_log (key, doc) FROM STDIN (FORMAT BINARY)") as copy:
-            copy.set_types(["int8", "int8"])
-            for row in zip(keys.tolist(), docs.tolist(), strict=True):
-                copy.write_row(row)
+            copy.write(_binary_copy(keys, docs))
         cursor.close()
         return
     values = np.stack([keys, docs], axis=1).ravel().tolist()
@@ -216,6 +226,30 @@ def append_log(connection: Connection, keys: np.ndarray, docs: np.ndarray) -> No
             + ",".join(["(?,?)"] * (len(chunk) // 2)),
             tuple(chunk),
         )
+
+
+# PostgreSQL's binary COPY: a header, then per row its field count and each field's length
+# and big-endian value, then a trailer (-1)
+_COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
+_COPY_ROW = np.dtype(
+    [
+        ("fields", ">i2"),
+        ("key_length", ">i4"),
+        ("key", ">i8"),
+        ("doc_length", ">i4"),
+        ("doc", ">i8"),
+    ]
+)
+
+
+def _binary_copy(keys: np.ndarray, docs: np.ndarray) -> bytes:
+    """The rows ``(keys[i], docs[i])`` (two ``int8`` columns) as one binary ``COPY`` payload,
+    built by numpy: written row by row, psycopg's ``write_row`` cost ~1.5 µs a row, 32 an
+    article."""
+    rows = np.empty(len(keys), dtype=_COPY_ROW)
+    rows["fields"], rows["key_length"], rows["doc_length"] = 2, 8, 8
+    rows["key"], rows["doc"] = keys, docs
+    return _COPY_HEADER + rows.tobytes() + b"\xff\xff"
 
 
 def read_log(connection: Connection, after: int) -> tuple[int | None, list[tuple[int, int, int]]]:
