@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import opencc
 
@@ -61,8 +61,39 @@ def readings(char: str) -> frozenset[tuple[str, str]]:
     return frozenset(found)
 
 
+@cache
+def _letters_table() -> dict[str, str] | None:
+    """Character -> its toneless readings, space-separated, for the characters of ``_HAN``
+    (``pinyin_letters``, read from pypinyin and OpenCC by ``pinyin_table``), or None when it
+    was read from other versions than the ones installed (then every character asks pypinyin)."""
+    from importlib.metadata import version
+
+    from pipelines.normalize import pinyin_letters
+
+    if version("pypinyin") != pinyin_letters.PYPINYIN_VERSION or (
+        getattr(opencc, "__version__", None) != pinyin_letters.OPENCC_VERSION
+    ):
+        return None
+    table: dict[str, str] = {}
+    for letters, chars in pinyin_letters.CHARACTERS.items():
+        table.update(dict.fromkeys(chars, letters))
+    return table
+
+
+def _in_table(char: str) -> bool:
+    from pipelines.normalize.pinyin_letters import RANGES
+
+    point = ord(char) if len(char) == 1 else -1
+    return any(low <= point <= high for low, high in RANGES)
+
+
 @lru_cache(maxsize=16384)
 def _letter_readings(char: str) -> frozenset[str]:
+    """The toneless readings of ``char``: from the committed table for CJK characters (what
+    pypinyin gives, without loading its dictionaries), from :func:`readings` otherwise."""
+    table = _letters_table() if _in_table(char) else None
+    if table is not None:
+        return frozenset(table.get(char, "").split())
     return frozenset(letters for letters, _ in readings(char))
 
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from pipelines.normalize.pinyin import is_reading, readings, remove_glosses
+from tests.helpers import ROOT
 
 
 @pytest.mark.parametrize(
@@ -80,3 +85,44 @@ def test_word_gloss_must_read_every_character_in_order():
     assert remove_glosses("發展(fāzhǎnx)") == "發展(fāzhǎnx)"
     assert is_reading("發展", "fa zhan")
     assert not is_reading("發展", "fa")
+
+
+def test_letters_table_is_read_from_the_installed_pypinyin_and_opencc():
+    # glosses are checked against the committed table (no pypinyin dictionaries to load in
+    # every worker): it must be what the installed packages give (after an upgrade it is not
+    # used; regenerate it with python -m pipelines.normalize.pinyin_table)
+    from pipelines.normalize import pinyin, pinyin_letters, pinyin_table
+
+    assert pinyin_table.build() == Path(pinyin_letters.__file__).read_text(encoding="utf-8")
+    assert pinyin._letters_table() is not None
+    for char in ("網", "发", "會", "綠", "長", "〇", "豈"):
+        assert pinyin._letter_readings(char) == {letters for letters, _ in readings(char)}
+
+
+def test_glosses_are_read_without_loading_pypinyin():
+    code = (
+        "import sys\n"
+        "from pipelines.normalize.pinyin import remove_glosses\n"
+        "assert remove_glosses('棗莊新聞網(wǎng)訊發展(fāzhǎn)') == '棗莊新聞網訊發展'\n"
+        "assert remove_glosses('国家(guo)') == '国家(guo)'\n"
+        "assert 'pypinyin' not in sys.modules\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_table_from_other_versions_is_not_used(monkeypatch):
+    from pipelines.normalize import pinyin, pinyin_letters
+
+    monkeypatch.setattr(pinyin_letters, "PYPINYIN_VERSION", "0.0.0")
+    pinyin._letters_table.cache_clear()
+    pinyin._letter_readings.cache_clear()
+    try:
+        assert pinyin._letters_table() is None
+        assert remove_glosses("棗莊新聞網(wǎng)訊") == "棗莊新聞網訊"
+    finally:
+        monkeypatch.undo()
+        pinyin._letters_table.cache_clear()
+        pinyin._letter_readings.cache_clear()
