@@ -51,6 +51,20 @@ def scrapy(
     return result
 
 
+def run_python(code: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """``code`` run by this interpreter in a fresh process from the project root (what a
+    process imports or leaves loaded, away from what this test process already holds);
+    output captured, the exit status left to the caller."""
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
 def free_base_port() -> int:
     """A base port whose next six ports were free a moment ago (the simulator serves on
     base+1..base+6). Another process may take one before the simulator binds it: start the

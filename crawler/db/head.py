@@ -6,6 +6,7 @@ The store process, which writes, opens the database with SQLAlchemy (``crawler.d
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -71,8 +72,6 @@ def sqlite_to_create(url: str) -> bool:
     (made here, as opening would) and can take it: nothing can be wrong with it that opening it
     would tell now, so the crawl's process leaves creating it (SQLAlchemy, Alembic: ~1 s of
     CPU) to the store process, which opens it anyway, on another core."""
-    import os
-
     path = sqlite_file(url)
     if path is None or path.exists():
         return False

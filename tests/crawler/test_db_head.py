@@ -51,10 +51,7 @@ def test_other_urls_go_the_full_way(tmp_path):
 def test_a_sqlite_file_yet_to_be_made_is_left_to_the_store_process(tmp_path):
     # the crawl's check neither imports SQLAlchemy nor creates the file: the store process
     # creates and migrates it (a fresh process: this one imported both long ago)
-    import subprocess
-    import sys
-
-    from tests.helpers import ROOT
+    from tests.helpers import run_python
 
     path = tmp_path / "new" / "articles.db"
     probe = (
@@ -63,9 +60,8 @@ def test_a_sqlite_file_yet_to_be_made_is_left_to_the_store_process(tmp_path):
         f"check_database({{'DATABASE_URL': 'sqlite:///{path}'}})\n"
         "print(sorted(m for m in ('sqlalchemy', 'alembic') if m in sys.modules))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
-    )
+    done = run_python(probe)
+    assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
     assert path.parent.is_dir()
     assert not path.exists()

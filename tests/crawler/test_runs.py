@@ -7,7 +7,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from tests.helpers import ROOT
+from tests.helpers import ROOT, run_python
 
 SCRIPT = """
 import atexit, sys
@@ -67,9 +67,8 @@ def test_the_http_handler_is_imported_with_its_aliases_named_and_inspect_left_as
         "print(contextfactory.ScrapyClientContextFactory.__module__,"
         " tls.ScrapyClientTLSOptions.__module__)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
-    )
+    done = run_python(probe)
+    assert done.returncode == 0, done.stderr
     # the deprecated aliases are named after the module that defines them, as the real
     # inspect.stack would have them
     assert done.stdout.split() == [

@@ -12,7 +12,7 @@ from concurrent.futures.process import BrokenProcessPool
 import pytest
 
 from crawler.extensions.workers import WorkerPool
-from tests.helpers import ROOT
+from tests.helpers import ROOT, run_python
 
 
 def test_work_runs_in_another_process_and_survives_a_dead_worker():
@@ -120,9 +120,7 @@ def test_the_fork_server_started_early_is_the_one_the_pool_forks_from():
         "print(servers, pool.submit(os.getppid).result())\n"
         "pool.shutdown()\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120,
-        check=True,
-    )  # fmt: skip
+    done = run_python(probe)
+    assert done.returncode == 0, done.stderr
     servers, worker_parent = done.stdout.rsplit(" ", 1)
     assert servers == f"[{worker_parent.strip()}]"

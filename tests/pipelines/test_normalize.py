@@ -4,8 +4,6 @@ character) come out simplified and clean, with the served text kept and mojibake
 from __future__ import annotations
 
 import pickle
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +11,7 @@ import pytest
 from model.items import Article
 from pipelines.dedup.hashing import content_hash
 from pipelines.normalize import MOJIBAKE_FLAG, normalize, normalize_line
+from tests.helpers import run_python
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -151,9 +150,7 @@ def test_normalize_and_dedup_modules_import_without_scrapy_or_twisted():
         "import pipelines.normalize.script, pipelines.dedup.hashing, pipelines.dedup.canonical\n"
         "assert 'scrapy' not in {m.split('.')[0] for m in sys.modules if sys.modules[m]}\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
-    )
+    result = run_python(code)
     assert result.returncode == 0, result.stderr
 
 

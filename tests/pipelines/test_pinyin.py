@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from pipelines.normalize.pinyin import is_reading, readings, remove_glosses
-from tests.helpers import ROOT
+from tests.helpers import run_python
 
 
 @pytest.mark.parametrize(
@@ -107,9 +105,7 @@ def test_glosses_are_read_without_loading_pypinyin():
         "assert remove_glosses('国家(guo)') == '国家(guo)'\n"
         "assert 'pypinyin' not in sys.modules\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
-    )
+    result = run_python(code)
     assert result.returncode == 0, result.stderr
 
 
