@@ -2,20 +2,21 @@
 
 A profile that does not validate raises ``ProfileError(file, field, reason)``; nothing is
 crawled. No Scrapy import here: the spider loader, replay and the extract command share it.
+PyYAML and pydantic (``model.profile_schema``) are imported when a profile is read: a worker
+process that only receives profiles with its pages needs neither (~0.2 s of its fork server's
+start-up).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-
-from model.patterns import compile_bounded, pattern_problem, search_bounded
+from model.patterns import compile_bounded, search_bounded
 
 DEFAULT_SITES_DIR = Path(__file__).resolve().parent.parent / "spiders" / "sites"
 SELECTOR_FIELDS = ("title", "published", "author", "source", "editor", "body")
@@ -39,76 +40,6 @@ class ProfileError(ValueError):
         self.problems = problems or [(field, reason)]
         listed = "; ".join(f"field {name!r}: {why}" for name, why in self.problems)
         super().__init__(f"{self.file}: {listed}")
-
-
-class _Selectors(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    title: str | None = None
-    published: str | None = None
-    author: str | None = None
-    source: str | None = None
-    editor: str | None = None
-    body: str | None = None
-
-
-def _check_regexes(value: list[str]) -> list[str]:
-    for pattern in value:
-        problem = pattern_problem(pattern)  # bad syntax or catastrophic backtracking
-        if problem is not None:
-            raise ValueError(problem)
-    return value
-
-
-def _check_urls(value: list[str]) -> list[str]:
-    for url in value:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"not an absolute http(s) URL: {url!r}")
-    return value
-
-
-class _ProfileModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    id: str = Field(pattern=r"^[a-z0-9_]+$")
-    name: str = Field(min_length=1)
-    region: str | None = None
-    admin_code: str | None = Field(default=None, pattern=r"^\d{6}$")
-    start_urls: list[str] = Field(min_length=1)
-    allowed_domains: list[str] | None = None
-    follow: list[str] = Field(default_factory=list)
-    articles: list[str] = Field(min_length=1)
-    deny: list[str] = Field(default_factory=list)
-    sitemaps: list[str] = Field(default_factory=list)
-    feeds: list[str] = Field(default_factory=list)
-    max_list_pages: int | None = Field(default=None, ge=1)
-    encoding: str | None = None
-    schedule: str | None = None
-    selectors: _Selectors = Field(default_factory=_Selectors)
-
-    _regexes = field_validator("follow", "articles", "deny")(_check_regexes)
-    _urls = field_validator("start_urls", "sitemaps", "feeds")(_check_urls)
-
-    @field_validator("encoding")
-    @classmethod
-    def _known_codec(cls, value: str | None) -> str | None:
-        import codecs
-
-        if value is not None:
-            try:
-                codecs.lookup(value)
-            except LookupError:
-                raise ValueError(f"unknown encoding {value!r}") from None
-        return value
-
-    @field_validator("schedule")
-    @classmethod
-    def _cron(cls, value: str | None) -> str | None:
-        if value is not None:
-            from croniter import croniter
-
-            if not croniter.is_valid(value):
-                raise ValueError(f"not a valid cron expression: {value!r}")
-        return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,9 +135,13 @@ def parse_profile(data: Any, path: str | Path) -> SiteProfile:
     """Validate one profile's parsed YAML; raise ProfileError naming file, field and reason."""
     if not isinstance(data, dict):
         raise ProfileError(path, "(file)", "expected a mapping of profile fields")
+    from pydantic import ValidationError
+
+    from model.profile_schema import ProfileModel
+
     problems: list[tuple[str, str]] = []
     try:
-        model = _ProfileModel.model_validate(data)
+        model = ProfileModel.model_validate(data)
     except ValidationError as exc:
         for err in exc.errors():
             reason = err["msg"].removeprefix("Value error, ")
@@ -243,15 +178,15 @@ def parse_profile(data: Any, path: str | Path) -> SiteProfile:
     )
 
 
-# libyaml's loader when PyYAML was built with it: ten times faster than the Python one
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def load_profile(path: str | Path) -> SiteProfile:
     """Read and validate one YAML profile file."""
+    import yaml
+
+    # libyaml's loader when PyYAML was built with it: ten times faster than the Python one
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     path = Path(path)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except (OSError, UnicodeDecodeError) as exc:
         raise ProfileError(path, "(file)", f"cannot read: {exc}") from None
     except yaml.YAMLError as exc:
@@ -285,3 +220,45 @@ def load_profiles(sites_dir: str | Path | None = None) -> dict[str, SiteProfile]
     if errors:
         raise next(iter(errors.values()))
     return profiles
+
+
+class SiteNames(Mapping[str, str]):
+    """Site names by id, for the duplicate index's canonical rule: ``known`` ones given, the
+    others read from ``sites_dir``'s profile file of that id when first asked (a profile's file
+    name is its id) and kept; a site without a valid profile has no name. The store process
+    thus starts without reading every profile (thousands of files, and PyYAML and pydantic
+    imported, before its first commit): a crawl hands it the names of its own sites."""
+
+    def __init__(
+        self, sites_dir: str | Path | None = None, known: Mapping[str, str] | None = None
+    ) -> None:
+        self.folder = Path(sites_dir) if sites_dir else DEFAULT_SITES_DIR
+        self._names: dict[str, str | None] = dict(known or {})
+        self._files: dict[str, Path] | None = None
+
+    def _paths(self) -> dict[str, Path]:
+        if self._files is None:
+            found = sorted(self.folder.glob("*.y*ml")) if self.folder.is_dir() else []
+            self._files = {path.stem: path for path in found}  # the last one, as read_profiles
+        return self._files
+
+    def __getitem__(self, site: str) -> str:
+        if site not in self._names:
+            path = self._paths().get(site)
+            try:
+                self._names[site] = None if path is None else load_profile(path).name
+            except ProfileError:
+                self._names[site] = None
+        name = self._names[site]
+        if name is None:
+            raise KeyError(site)
+        return name
+
+    def __iter__(self) -> Iterator[str]:
+        return (site for site in sorted({*self._paths(), *self._names}) if site in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __bool__(self) -> bool:  # without reading every profile
+        return bool(self._paths()) or any(name is not None for name in self._names.values())

@@ -11,7 +11,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Future
 from typing import TYPE_CHECKING
 
@@ -45,7 +45,7 @@ def store_batch(session: Session, articles: Sequence[Article]) -> list[str]:
     return outcomes
 
 
-def ingest(session: Session, article: Article, site_names: dict[str, str]) -> tuple[str, str]:
+def ingest(session: Session, article: Article, site_names: Mapping[str, str]) -> tuple[str, str]:
     """Dedup then store one article: ``(kind, outcome)``, kind ``unique``/``exact``/``near``,
     outcome ``new``/``changed``/``unchanged``. The caller commits."""
     kind = assign(session, article, site_names)
@@ -71,7 +71,7 @@ class BatchWriter:
     def __init__(
         self,
         factory: sessionmaker[Session],
-        site_names: dict[str, str],
+        site_names: Mapping[str, str],
         batch_size: int,
         max_wait: float,
     ) -> None:

@@ -50,10 +50,12 @@ def serve(
     results: Connection,
     owner: int,
     nice: int = 0,
+    names: dict[str, str] | None = None,
 ) -> None:
     """The store process: open ``url``, then dedup and store what ``jobs`` brings, a batch per
     transaction, answering on ``results`` in commit order, until ``None`` or the owner's end.
-    The profiles in ``sites_dir`` name the sites for the duplicate index's canonical rule. A
+    Sites are named for the duplicate index's canonical rule by ``names``, else by their
+    profiles in ``sites_dir``, each read when first needed (``model.profiles.SiteNames``). A
     run's figures are stored at once, in a transaction of their own (the crawl sends them once
     its articles were answered)."""
     from crawler.lifeline import die_with
@@ -69,13 +71,11 @@ def serve(
     try:
         from crawler.db.figures import store_run
         from crawler.db.session import open_engine, session_factory
-        from model.profiles import read_profiles
+        from model.profiles import SiteNames
         from pipelines.store import BatchWriter
 
-        profiles, _refused = read_profiles(sites_dir)
-        names = {pid: profile.name for pid, profile in profiles.items()}
         factory = session_factory(open_engine(url))
-        writer = BatchWriter(factory, names, *batch)
+        writer = BatchWriter(factory, SiteNames(sites_dir, names), *batch)
     except BaseException as exc:
         send(("error", f"{type(exc).__name__}: {exc}"))
         return
@@ -112,7 +112,8 @@ class StoreProcess:
     ``context``: a multiprocessing context (the crawl passes its forkserver, see
     ``crawler.processes``). :attr:`ready` resolves once the process has opened the database
     (or fails with :class:`StoreError`); articles submitted before wait in the queue.
-    ``nice``: added to the process's niceness (the crawl's ``HELPER_NICE``).
+    ``nice``: added to the process's niceness (the crawl's ``HELPER_NICE``). ``names``: site
+    names the caller knows (its profiles), so the process need not read them (``serve``).
     """
 
     def __init__(
@@ -123,6 +124,7 @@ class StoreProcess:
         max_wait: float,
         context: ForkServerContext,
         nice: int = 0,
+        names: dict[str, str] | None = None,
     ) -> None:
         self.ready: Future[None] = Future()
         # a Queue, not a pipe: put() returns at once (a feeder thread writes), so the reactor
@@ -135,7 +137,9 @@ class StoreProcess:
         self._lock = threading.Lock()
         self._closed = False
         self._failed: str | None = None
-        args = (url, sites_dir, (batch_size, max_wait), self._jobs, sender, os.getpid(), nice)
+        args = (
+            url, sites_dir, (batch_size, max_wait), self._jobs, sender, os.getpid(), nice, names
+        )  # fmt: skip
         self._process = context.Process(target=serve, args=args, name="countynews-store")
         self._process.daemon = True
         self._process.start()
@@ -190,6 +194,7 @@ class StoreProcess:
                 elif message[0] == "failed":
                     self._settle(message[1]).set_exception(StoreError(message[2]))
                 elif message[0] == "ready":
+                    logger.debug("The store process is ready")
                     self.ready.set_result(None)
                 elif message[0] == "error":
                     why = f"the store process could not open the database: {message[1]}"

@@ -12,12 +12,15 @@ store process start in the background while the first pages are fetched.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 
 from model.items import Article, Page
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -66,6 +69,7 @@ class Backlog:
     def _release(self) -> None:
         if self._held_since is not None:
             held, self._held_since = time.monotonic() - self._held_since, None
+            logger.debug("Downloads went on after %.3fs held by the backlog", held)
             if self.crawler is not None and self.crawler.stats is not None:
                 stats = self.crawler.stats
                 total = stats.get_value("backlog/held_seconds", 0.0) + held

@@ -45,9 +45,14 @@ class _Open:
     commit while it loads, so a crawl killed then fetches few again."""
 
     def __init__(
-        self, url: str, sites_dir: str | None, batch: tuple[int, float], nice: int = 0
+        self,
+        url: str,
+        sites_dir: str | None,
+        batch: tuple[int, float],
+        nice: int = 0,
+        names: dict[str, str] | None = None,
     ) -> None:
-        self.url, self.users, self.nice = url, 0, nice
+        self.url, self.users, self.nice, self.names = url, 0, nice, names
         self.engine: Engine | None = None
         self._factory: sessionmaker[Session] | None = None
         self._made: dict[str, Any] = {}
@@ -71,7 +76,7 @@ class _Open:
             from pipelines.store_process import StoreProcess
 
             self._made["writer"] = StoreProcess(
-                self.url, sites_dir, *batch, forkserver(), nice=self.nice
+                self.url, sites_dir, *batch, forkserver(), nice=self.nice, names=self.names
             )
         except BaseException as exc:  # re-raised where the writer is first needed
             self._made["error"] = exc
@@ -119,11 +124,13 @@ class Database:
         batch_size: int,
         batch_wait: float,
         nice: int = 0,
+        names: dict[str, str] | None = None,
     ) -> None:
         self.url = url
         entry = self._open.get(url)
         if entry is None:
-            entry = self._open[url] = _Open(url, sites_dir, (batch_size, batch_wait), nice)
+            batch = (batch_size, batch_wait)
+            entry = self._open[url] = _Open(url, sites_dir, batch, nice, names)
         entry.users += 1
         self._entry: _Open | None = entry
         self._known: dict[str, dict[str, dict[str, Any]]] = {}
@@ -131,12 +138,15 @@ class Database:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Database:
         settings = crawler.settings
+        profile = getattr(crawler.spidercls, "profile", None)
         ext = cls(
             database_url(settings),
             settings.get("SITES_DIR"),
             settings.getint("STORE_BATCH_SIZE"),
             settings.getfloat("STORE_BATCH_WAIT"),
             settings.getint("HELPER_NICE", 0),
+            # the crawled site's name: the store process reads no profile for its articles
+            {profile.id: profile.name} if profile is not None else None,
         )
         crawler.signals.connect(ext.close, signal=signals.engine_stopped)
         ext.start()  # loaded in the background while the first pages are fetched (see _Open)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import weakref
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -145,7 +145,7 @@ def _log_of(connection: Connection) -> _Log:
     return log
 
 
-def _copy(article: Article, site_names: dict[str, str]) -> dict[str, Any]:
+def _copy(article: Article, site_names: Mapping[str, str]) -> dict[str, Any]:
     return {
         "id": article.id,
         "url": article.url,
@@ -234,13 +234,13 @@ def _sharing(
     return pairs // len(other), pairs % len(other)
 
 
-def assign(session: Session, article: Article, site_names: dict[str, str] | None = None) -> str:
+def assign(session: Session, article: Article, site_names: Mapping[str, str] | None = None) -> str:
     """:func:`assign_batch` for one article."""
     return assign_batch(session, [article], site_names)[0]
 
 
 def assign_batch(
-    session: Session, articles: Sequence[Article], site_names: dict[str, str] | None = None
+    session: Session, articles: Sequence[Article], site_names: Mapping[str, str] | None = None
 ) -> list[str]:
     """Find each article's copies, choose the canonical ones, update the clusters, and index
     the articles' signatures. Returns, per article, ``unique``, ``exact`` or ``near``.
@@ -260,7 +260,7 @@ def assign_batch(
 
 class _Batch:
     def __init__(
-        self, session: Session, articles: Sequence[Article], site_names: dict[str, str]
+        self, session: Session, articles: Sequence[Article], site_names: Mapping[str, str]
     ) -> None:
         self.session, self.articles, self.site_names = session, articles, site_names
         self.connection = session.connection()

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from model.profiles import DEFAULT_SITES_DIR, ProfileError, load_profile, load_profiles
+from model.profiles import (
+    DEFAULT_SITES_DIR,
+    ProfileError,
+    SiteNames,
+    load_profile,
+    load_profiles,
+    read_profiles,
+)
+from tests.helpers import run_python
 
 GOOD = """\
 id: {id}
@@ -74,3 +82,44 @@ def test_every_problem_of_a_profile_is_reported(tmp_path):
     assert "regular expression" in message
     assert "unknown field" in message
     assert "must equal the file name" in message
+
+
+def test_site_names_read_each_profile_when_asked(tmp_path):
+    """The store process's names: the same as reading every profile, a refused or missing
+    profile naming nothing, the given names first, one file read per site asked."""
+    write(tmp_path, "ceshi", GOOD.format(id="ceshi"))
+    write(tmp_path, "other", GOOD.format(id="other").replace("测试新闻网", "另一个新闻网"))
+    write(tmp_path, "broken", GOOD.format(id="wrong"))
+    names = SiteNames(tmp_path, {"given": "给定的"})
+    assert names.get("ceshi") == "测试新闻网"
+    assert names.get("broken") is None
+    assert names.get("nosuch") is None
+    assert names["given"] == "给定的"
+    (tmp_path / "other.yaml").unlink()  # not read yet: now it is gone
+    assert names.get("other") is None
+    expected = {pid: p.name for pid, p in read_profiles(tmp_path)[0].items()}
+    assert dict(SiteNames(tmp_path)) == expected == {"ceshi": "测试新闻网"}
+    assert SiteNames(tmp_path / "none", {}) == {}
+    assert not SiteNames(tmp_path / "none")
+
+
+def test_profiles_reach_workers_without_yaml_or_pydantic():
+    """A worker process unpickles the profile sent with every page: that must not import the
+    YAML reader and the schema (the fork server's start-up)."""
+    code = (
+        "import pickle, sys\n"
+        "from model.profiles import DEFAULT_SITES_DIR, load_profile\n"
+        "path = sorted(DEFAULT_SITES_DIR.glob('*.yaml'))[0]\n"
+        "data = pickle.dumps(load_profile(path))\n"
+        "for name in [m for m in sys.modules if m.split('.')[0] in ('yaml', 'pydantic', "
+        "'model')]:\n"
+        "    del sys.modules[name]\n"
+        "profile = pickle.loads(data)\n"
+        "print(profile.id, profile.selectors is not None)\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'yaml', 'pydantic'}))\n"
+    )
+    result = run_python(code)
+    assert result.returncode == 0, result.stderr
+    first, loaded = result.stdout.splitlines()
+    assert first.endswith(" True")
+    assert loaded == "[]"
