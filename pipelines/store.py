@@ -11,7 +11,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
 from typing import TYPE_CHECKING
 
@@ -65,7 +65,9 @@ class BatchWriter:
     batch at once (:func:`pipelines.dedup.index.assign_batch`: a fixed number of lookups per
     batch; articles of one batch see each other as if assigned one by one), then each article
     is stored. When the batch's transaction fails, the batch is written again one article per
-    savepoint, so only the bad article fails.
+    savepoint, so only the bad article fails. ``after_batch`` is called in the writer thread once
+    every future of a batch is settled, and when the writer stops on an error (the store
+    process sends a batch's answers together).
     """
 
     def __init__(
@@ -74,10 +76,12 @@ class BatchWriter:
         site_names: Mapping[str, str],
         batch_size: int,
         max_wait: float,
+        after_batch: Callable[[], None] | None = None,
     ) -> None:
         self.factory = factory
         self.site_names = site_names
         self.batch_size, self.max_wait = batch_size, max_wait
+        self.after_batch = after_batch
         self._jobs: queue.Queue[Job | None] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="countynews-store", daemon=True)
         self._closed = False
@@ -110,6 +114,8 @@ class BatchWriter:
             logger.error("The store writer stopped: %r", exc)
             self._failed = exc
             self._fail_queued(exc)
+            if self.after_batch is not None:
+                self.after_batch()
 
     def _fail_queued(self, exc: BaseException) -> None:
         while True:
@@ -138,6 +144,8 @@ class BatchWriter:
                     break
                 batch.append(job)
             self._write(session, batch)
+            if self.after_batch is not None:
+                self.after_batch()
             if stop:
                 return
 

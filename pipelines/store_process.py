@@ -34,7 +34,8 @@ logger = logging.getLogger(__name__)
 
 # jobs for the store process: (seq, "article", article), (seq, "run", (site, kind, started,
 # figures)), None to stop; messages from it: ("ready",), ("error", why), ("done", seq, result),
-# ("failed", seq, why), ("closed",)
+# ("failed", seq, why), ("answers", [("done" | "failed", seq, result or why), ...]) for a
+# batch of articles, ("closed",)
 
 
 class StoreError(Exception):
@@ -81,20 +82,36 @@ def serve(
         return
     send(("ready",))
 
+    # a batch's answers go together, in one message, once the batch is settled (the writer
+    # calls flush); one settled before its callback was added is sent at once
+    answers: list[tuple[str, int, Any]] = []
+    answers_lock = threading.Lock()
+
     def answerer(seq: int) -> Callable[[Future[tuple[str, str]]], None]:
         def answer(future: Future[tuple[str, str]]) -> None:
             exc = future.exception()
-            if exc is None:
-                send(("done", seq, future.result()))
-            else:
-                send(("failed", seq, repr(exc)))
+            with answers_lock:
+                answers.append(
+                    ("done", seq, future.result()) if exc is None else ("failed", seq, repr(exc))
+                )
 
         return answer
 
+    def flush() -> None:
+        with answers_lock:
+            batch = answers[:]
+            del answers[:]
+        if batch:
+            send(("answers", batch))
+
+    writer.after_batch = flush
     while (job := jobs.get()) is not None:
         seq, kind, payload = job
         if kind == "article":
-            writer.submit(payload).add_done_callback(answerer(seq))
+            future = writer.submit(payload)
+            future.add_done_callback(answerer(seq))
+            if future.done():  # its batch was written (or refused) before the callback
+                flush()
             continue
         try:
             with factory() as session:
@@ -102,6 +119,7 @@ def serve(
         except Exception as exc:
             send(("failed", seq, repr(exc)))
     writer.close()
+    flush()
     send(("closed",))
 
 
@@ -189,10 +207,11 @@ class StoreProcess:
         try:
             while True:
                 message = self._receiver.recv()
-                if message[0] == "done":
-                    self._settle(message[1]).set_result(message[2])
-                elif message[0] == "failed":
-                    self._settle(message[1]).set_exception(StoreError(message[2]))
+                if message[0] == "answers":
+                    for answer in message[1]:
+                        self._answer(answer)
+                elif message[0] in ("done", "failed"):
+                    self._answer(message)
                 elif message[0] == "ready":
                     logger.debug("The store process is ready")
                     self.ready.set_result(None)
@@ -212,6 +231,13 @@ class StoreProcess:
         for future in pending.values():
             future.set_exception(StoreError(why))
         self._receiver.close()
+
+    def _answer(self, message: tuple[str, int, Any]) -> None:
+        kind, seq, value = message
+        if kind == "done":
+            self._settle(seq).set_result(value)
+        else:
+            self._settle(seq).set_exception(StoreError(value))
 
     def _settle(self, seq: int) -> Future[Any]:
         with self._lock:

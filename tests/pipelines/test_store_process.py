@@ -3,6 +3,7 @@ terminal's Ctrl-C, and when it dies its pending articles fail instead of waiting
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 
@@ -75,6 +76,27 @@ def test_the_store_process_answers_as_the_store_thread_does(tmp_path):
     assert stored(url) == stored(thread_url) == len(batch)
     with pytest.raises(RuntimeError, match="closed"):
         store.submit(batch[0])
+
+
+def test_a_bad_article_fails_alone_and_every_answer_of_its_batch_arrives(tmp_path):
+    """Answers travel a batch at a time: in a batch that fails and is written again one
+    article at a time, the bad article's failure and the others' results all come back."""
+    good = articles()
+    bad = dataclasses.replace(good[1], id="badbadbadbadbad1", flags=[{1}])
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    open_database(url)
+    store = StoreProcess(url, None, 10, 0.5, forkserver())  # the three in one batch
+    try:
+        futures = [store.submit(a) for a in (good[0], bad, good[2])]
+        assert futures[0].result(timeout=60)[1] == "new"
+        with pytest.raises(StoreError):
+            futures[1].result(timeout=60)
+        assert futures[2].result(timeout=60)[1] == "new"
+        # and an article alone, after them, is answered without waiting for another batch
+        assert store.submit(good[3]).result(timeout=60)[1] == "new"
+    finally:
+        store.close()
+    assert stored(url) == 3
 
 
 def test_the_store_process_records_a_run_with_its_drift_flags(tmp_path):
