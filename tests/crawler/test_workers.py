@@ -29,6 +29,24 @@ def test_work_runs_in_another_process_and_survives_a_dead_worker():
     asyncio.run(scenario())
 
 
+def test_tasks_queued_together_come_back_each_with_its_own_outcome():
+    """Tasks reach the pool through its submitting thread: many at once, each answered with its
+    own result or exception, in any order of completion."""
+
+    async def scenario():
+        pool = WorkerPool(workers=2)
+        try:
+            tasks = [pool.run(abs, -n) for n in range(40)] + [pool.run(int, "not a number")]
+            results = await asyncio.gather(*tasks, return_exceptions=True)
+        finally:
+            pool.close()
+        return results
+
+    results = asyncio.run(scenario())
+    assert results[:40] == list(range(40))
+    assert isinstance(results[40], ValueError)
+
+
 def test_inline_mode_runs_in_this_process():
     async def scenario():
         return await WorkerPool(workers=-1).run(os.getpid)
