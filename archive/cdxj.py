@@ -15,35 +15,53 @@ import io
 import json
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import surt
 from warcio.timeutils import iso_date_to_timestamp
 
-from archive.reader import ReadStats, iter_captures, iter_files
+from archive.parse import parse_record
+from archive.reader import Capture, ReadStats, iter_captures, iter_files, to_capture
 
 logger = logging.getLogger(__name__)
+
+
+INDEXED = ("response", "revisit", "resource")  # the record types a line is written for
+
+
+def capture_line(cap: Capture) -> str:
+    """The CDXJ line of one capture (pywb's fields, cdxj-indexer's mime and key rules)."""
+    if cap.record_type == "revisit":
+        mime = "warc/revisit"
+    else:
+        mime = (cap.header("Content-Type") or "unk").split(";")[0].strip().lower()
+    index = {"url": cap.url, "mime": mime, "status": str(cap.status)}
+    if cap.payload_digest:
+        index["digest"] = cap.payload_digest
+    index.update(length=str(cap.length), offset=str(cap.offset), filename=cap.file)
+    try:
+        key = surt.surt(cap.url)
+    except Exception:  # same fallback as cdxj-indexer's
+        key = cap.url
+    return f"{key} {iso_date_to_timestamp(cap.date)} {json.dumps(index)}"
+
+
+def record_line(data: bytes, file: str, offset: int, length: int) -> str | None:
+    """The CDXJ line of one record from its uncompressed bytes as written (``file``,
+    ``offset``, ``length``: its gzip member's place), the same line as reading the file back
+    gives; None for a record type the index leaves out. The crawl's WARC writer makes the lines
+    of its records as it writes them, so closing a crawl reads no WARC back."""
+    raw, _ = parse_record(data)
+    if (raw.get("WARC-Type") or "").lower() not in INDEXED:
+        return None
+    return capture_line(to_capture(raw, file, offset, length))
 
 
 def _fallback_lines(path: Path) -> list[str]:
     """CDXJ lines for the readable response/revisit/resource records of ``path``."""
     stats = ReadStats()
-    lines = []
-    for cap in iter_captures([path], stats, types=("response", "revisit", "resource")):
-        if cap.record_type == "revisit":
-            mime = "warc/revisit"
-        else:
-            mime = (cap.header("Content-Type") or "unk").split(";")[0].strip().lower()
-        index = {"url": cap.url, "mime": mime, "status": str(cap.status)}
-        if cap.payload_digest:
-            index["digest"] = cap.payload_digest
-        index.update(length=str(cap.length), offset=str(cap.offset), filename=cap.file)
-        try:
-            key = surt.surt(cap.url)
-        except Exception:  # same fallback as cdxj-indexer's
-            key = cap.url
-        lines.append(f"{key} {iso_date_to_timestamp(cap.date)} {json.dumps(index)}")
+    lines = [capture_line(cap) for cap in iter_captures([path], stats, types=INDEXED)]
     for error in stats.errors:
         logger.warning("cdxj: skipped %s", error)
     return lines
@@ -71,15 +89,21 @@ def write_cdxj(
     out_path: str | os.PathLike[str],
     *,
     gets_only: bool = False,
+    known: Mapping[str, list[str]] | None = None,
 ) -> int:
     """Write a sorted pywb CDXJ index of ``warc_paths`` (files or directories) to ``out_path``.
 
     Indexes cdxj-indexer's default record types (response, revisit, resource, metadata);
-    ``filename`` fields are basenames. Returns the number of lines written.
+    ``filename`` fields are basenames. ``known``: the lines of files (by basename) made when
+    their records were written (:func:`record_line`); those files are not read. Returns the
+    number of lines written.
     """
     lines: list[str] = []
     for path in iter_files(warc_paths):
-        lines.extend(index_lines(path, gets_only=gets_only))
+        if known is not None and path.name in known:
+            lines.extend(known[path.name])
+        else:
+            lines.extend(index_lines(path, gets_only=gets_only))
     lines.sort()
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -106,8 +130,10 @@ def merge_index(
     index_path: str | os.PathLike[str],
     *,
     gets_only: bool = False,
+    known: Mapping[str, list[str]] | None = None,
 ) -> int:
-    """Index ``warc_files`` (one ``indexes/<warc>.cdxj`` part each, beside ``index_path``) and
+    """Index ``warc_files`` (one ``indexes/<warc>.cdxj`` part each, beside ``index_path``; the
+    lines of ``known`` files as given, see :func:`write_cdxj`) and
     merge those parts into ``index_path``, under a lock so that concurrent crawls of one data
     folder don't clash. Returns the number of lines in the merged index.
 
@@ -118,7 +144,7 @@ def merge_index(
     ``unindexed``, and the next crawl merges them."""
     index = Path(index_path)
     parts_dir = index.parent / "indexes"
-    new = index_parts(warc_files, index, suffix=".new", gets_only=gets_only)
+    new = index_parts(warc_files, index, suffix=".new", gets_only=gets_only, known=known)
     with open(index.with_name(index.name + ".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         # a lost index is rebuilt from every part
@@ -137,15 +163,16 @@ def index_parts(
     suffix: str = "",
     *,
     gets_only: bool = False,
+    known: Mapping[str, list[str]] | None = None,
 ) -> list[Path]:
     """Write one sorted CDXJ part per WARC file, ``indexes/<warc>.cdxj<suffix>`` beside
-    ``index_path``."""
+    ``index_path`` (``known``: see :func:`write_cdxj`)."""
     parts_dir = Path(index_path).parent / "indexes"
     parts_dir.mkdir(parents=True, exist_ok=True)
     parts = []
     for warc in warc_files:
         parts.append(parts_dir / f"{Path(warc).name}.cdxj{suffix}")
-        write_cdxj([warc], parts[-1], gets_only=gets_only)
+        write_cdxj([warc], parts[-1], gets_only=gets_only, known=known)
     return parts
 
 

@@ -44,6 +44,7 @@ from archive.records import (
 )
 
 OPEN_SUFFIX = ".open"
+INDEX_LINES_KEPT = 100_000  # CDXJ lines a writer keeps (~300 bytes each) before it stops
 
 
 class WarcWriteError(OSError):
@@ -79,7 +80,10 @@ class WarcWriter:
 
     File names are ``{prefix}-{YYYYmmddHHMMSSffffff}-{serial:05d}-{host}-{pid}.warc.gz``,
     unique across processes and machines. ``info`` goes into each file's warcinfo record.
-    ``make_record_id`` and ``now`` make ids and dates injectable for tests.
+    ``make_record_id`` and ``now`` make ids and dates injectable for tests. With ``index``, the
+    CDXJ line of every response written by :meth:`write_exchange` is kept in ``index_lines``
+    (by file name; ``archive.cdxj.record_line``), and a file that got an indexed record of
+    another kind (a revisit) is named in ``unindexed``: its lines come from reading it back.
     """
 
     def __init__(
@@ -90,6 +94,7 @@ class WarcWriter:
         info: dict[str, str] | None = None,
         make_record_id: IdMaker | None = None,
         now: Clock | None = None,
+        index: bool = False,
     ) -> None:
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -106,6 +111,10 @@ class WarcWriter:
         self._lock = threading.Lock()
         self.files: list[Path] = []
         self.failed: OSError | None = None
+        self.index = index
+        self.index_lines: dict[str, list[str]] = {}
+        self.unindexed: set[str] = set()
+        self._lines_kept = 0
 
     # -- file lifecycle -------------------------------------------------------------------
     def _open(self) -> None:
@@ -268,17 +277,16 @@ class WarcWriter:
             date = warc_date(self._now())
             response_id, request_id = self._make_id(), self._make_id()
             extra = {"WARC-IP-Address": response.ip_address} if response.ip_address else {}
-            first = gzip_member(
-                http_record_bytes(
-                    "response",
-                    response.url,
-                    record_id=response_id,
-                    date=date,
-                    http_headers=response_http_headers(response),
-                    payload=response.body,
-                    extra=extra,
-                )
+            record = http_record_bytes(
+                "response",
+                response.url,
+                record_id=response_id,
+                date=date,
+                http_headers=response_http_headers(response),
+                payload=response.body,
+                extra=extra,
             )
+            first = gzip_member(record)
             second = gzip_member(
                 http_record_bytes(
                     "request",
@@ -298,7 +306,24 @@ class WarcWriter:
                     os.ftruncate(self._fh.fileno(), ref.offset)
                     self._fh.seek(ref.offset)
                 raise
+            if self.index:
+                self._index(record, ref)
             return ref
+
+    def _index(self, record: bytes, ref: RecordRef) -> None:
+        from archive.cdxj import record_line  # surt: only for a writer that indexes
+
+        if self._lines_kept >= INDEX_LINES_KEPT:  # memory: the rest is read back at the end
+            self.unindexed.add(ref.file)
+            return
+        try:
+            line = record_line(record, ref.file, ref.offset, ref.length)
+        except Exception:  # read back when the crawl closes, as any file
+            self.unindexed.add(ref.file)
+            return
+        if line is not None:
+            self.index_lines.setdefault(ref.file, []).append(line)
+            self._lines_kept += 1
 
     def write_revisit(
         self,
@@ -340,7 +365,9 @@ class WarcWriter:
                 extra=extra,
             )
             request_record = self._request_record(request, date, self._record_id(record))
-            return self._write_pair(record, request_record)
+            ref = self._write_pair(record, request_record)
+            self.unindexed.add(ref.file)
+            return ref
 
     def write_request_only(self, request: HttpRequestData) -> RecordRef:
         """Write the request record of a fetch that got no response (DNS error, timeout)."""

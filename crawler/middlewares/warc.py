@@ -163,7 +163,13 @@ class WarcCaptureMiddleware:
             "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
         }
         prefix = f"{self.prefix}-{getattr(spider, 'name', 'crawl')}"
-        self.writer = WarcWriter(self.directory, prefix=prefix, max_size=self.max_size, info=info)
+        self.writer = WarcWriter(
+            self.directory,
+            prefix=prefix,
+            max_size=self.max_size,
+            info=info,
+            index=bool(self.index_path),  # its CDXJ lines made as records are written
+        )
 
     def spider_closed(self) -> None:
         if self.writer is None:
@@ -177,6 +183,11 @@ class WarcCaptureMiddleware:
             logger.error("Could not close the WARC file: %s", exc)
             raise_status(self.crawler.stats, FAILED, f"WARC close failed ({exc})")
         self.writer_files = list(self.writer.files)
+        known = {
+            name: lines
+            for name, lines in self.writer.index_lines.items()
+            if name not in self.writer.unindexed
+        }
         self.writer = None
         # a distributed worker killed meanwhile left its file open: whoever finds it repairs it
         self._repair()
@@ -187,9 +198,9 @@ class WarcCaptureMiddleware:
                 files = sorted({*self.writer_files, *unindexed(self.directory, self.index_path)})
                 # our spider and Scrapy's robots.txt fetches make GET requests only
                 if self.merge_index:
-                    lines = merge_index(files, self.index_path, gets_only=True)
+                    lines = merge_index(files, self.index_path, gets_only=True, known=known)
                 else:
-                    index_parts(files, self.index_path, gets_only=True)
+                    index_parts(files, self.index_path, gets_only=True, known=known)
             except Exception as exc:  # the index can be rebuilt; the WARCs are what matter
                 logger.error("Could not update the CDXJ index %s: %r", self.index_path, exc)
             else:

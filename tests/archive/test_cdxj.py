@@ -129,3 +129,33 @@ def test_gets_only_indexing_gives_cdxj_indexers_lines_without_it(tmp_path):
     w.close()
     (path,) = w.files
     assert sorted(index_lines(path, gets_only=True)) == sorted(index_lines(path))
+
+
+def test_lines_made_while_writing_are_the_lines_read_back(tmp_path):
+    """A crawl's writer makes its CDXJ lines as it writes (closing reads no WARC back): the
+    same lines as reading the files, across rotated files; a file with a revisit is left to be
+    read back, and the index made from the kept lines equals the one read from the files."""
+    from archive.cdxj import index_lines
+
+    w = make_writer(tmp_path / "warc", max_size=1500, index=True)
+    urls = [f"http://g.test/{i}?a=1&b=%E5%8E%BF" for i in range(4)]
+    for url in urls:
+        w.write_exchange(request(url), plain_response(url, b"<html>" + b"x" * 700 + b"</html>"))
+    w.write_exchange(request(gzip_response().url), gzip_response())
+    w.write_request_only(request("http://dead.test/"))
+    w.close()
+    assert len(w.files) > 1
+    for path in w.files:
+        assert sorted(w.index_lines.get(path.name, [])) == sorted(index_lines(path))
+    assert sum(len(lines) for lines in w.index_lines.values()) == 5
+    assert not w.unindexed
+    known, read = tmp_path / "known.cdxj", tmp_path / "read.cdxj"
+    write_cdxj(w.files, known, known=w.index_lines)
+    write_cdxj(w.files, read)
+    assert known.read_text() == read.read_text()
+
+    w.write_revisit(
+        request(), plain_response("http://a.test/r", b"", 304), "http://a.test/", "2020"
+    )
+    w.close()
+    assert w.unindexed == {w.files[-1].name}
