@@ -248,7 +248,9 @@ def linearize(root: Any) -> tuple[list[Line], list[Any]]:
     # flush() with no parts does nothing: add() appends a part before it sets start_path or
     # link_chars, and flush() clears all three; so it is called only where parts wait
     for event, el in etree.iterwalk(root, events=("start", "end")):
-        tag = el.tag if isinstance(el.tag, str) else ""
+        tag = el.tag
+        if not isinstance(tag, str):
+            tag = ""
         if event == "start":
             if skip_depth or tag in _SKIP:
                 skip_depth += 1
@@ -261,8 +263,8 @@ def linearize(root: Any) -> tuple[list[Line], list[Any]]:
             ordinal = len(elements)
             stack.append(ordinal)
             elements.append(el)
-            names = el.get("class"), el.get("id")
-            if (names[0] or names[1]) and _is_chrome_named(el, names):
+            classes, ident = el.get("class"), el.get("id")
+            if (classes or ident) and _is_chrome_named(el, (classes, ident)):
                 chrome_blocks.add(ordinal)
             if tag == "a":
                 in_link += 1
