@@ -13,6 +13,7 @@ from typing import Any
 import lxml.html
 from lxml import etree
 
+from .chrome import cached_below
 from .labels import BYLINE, INFO_LABEL, plain
 
 _BLOCK = frozenset(
@@ -339,6 +340,7 @@ def select_text(doc: Doc, selector: str | None) -> str | None:
     return None
 
 
+@cached_below
 def is_info(line: str) -> bool:
     """A short line with a date/source/author label or a date, not running text (plain)."""
     from .dates import DATE_RE
