@@ -110,6 +110,8 @@ class Doc:
     info: list[str] = field(default_factory=list)
     body: list[str] = field(default_factory=list)
     around: tuple[list[str], list[str]] = ([], [])  # lines just before and after the body
+    # headline_index's answers by title (find_info and the structural candidate both ask)
+    headlines: dict[str, int | None] = field(default_factory=dict)
 
 
 def _class_lookup() -> Any:
@@ -372,6 +374,12 @@ def headline_index(doc: Doc, title: str | None) -> int | None:
     its subtitle)."""
     if not title:
         return None
+    if title not in doc.headlines:
+        doc.headlines[title] = _headline_index(doc, title)
+    return doc.headlines[title]
+
+
+def _headline_index(doc: Doc, title: str) -> int | None:
     flat = title.replace(" ", "")
     exact: list[int] = []
     near: list[int] = []
