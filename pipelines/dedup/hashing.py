@@ -97,10 +97,19 @@ def strip_text(text: str) -> str:
     return text.casefold().translate(_TABLE)
 
 
+# the last text _kept_points read and its result (read-only): normalize's content_hash and the
+# signature read the same article text, one after the other
+_last_kept: tuple[str, np.ndarray] | None = None
+
+
 def _kept_points(text: str) -> np.ndarray:
     """The code points of ``text`` casefolded, less those :func:`strip_text` drops, except
-    line breaks (``\\n``), which stay (uint32): every paragraph's :func:`strip_text` at once
-    (casefolding maps character by character and never makes or takes a line break)."""
+    line breaks (``\\n``), which stay (uint32, read-only): every paragraph's :func:`strip_text`
+    at once (casefolding maps character by character and never makes or takes a line break)."""
+    global _last_kept
+    last = _last_kept
+    if last is not None and last[0] is text:
+        return last[1]
     points = np.frombuffer(text.casefold().encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     state = _STATE[points]
     if not state.all():  # code points never seen: look their category up once
@@ -108,7 +117,10 @@ def _kept_points(text: str) -> np.ndarray:
             dropped = unicodedata.category(chr(point))[0] in _DROP
             _STATE[point] = _DROPPED if dropped else _KEPT
         state = _STATE[points]
-    return points[(state == _KEPT) | (points == _NEWLINE)]
+    kept = points[(state == _KEPT) | (points == _NEWLINE)]
+    kept.flags.writeable = False
+    _last_kept = (text, kept)
+    return kept
 
 
 def _text_of(points: np.ndarray) -> str:

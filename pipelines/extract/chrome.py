@@ -10,8 +10,30 @@ lines of punctuation) and is skipped.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import lru_cache
+from typing import TypeVar
 
 from .labels import EDITOR_LINE, SOURCE_LINE
+
+T = TypeVar("T")
+CACHED_MAX = 200  # characters: the line tests below keep their answers for lines this short
+
+
+def cached_below(func: Callable[[str], T]) -> Callable[[str], T]:
+    """``func`` (a pure test of one line) with its answers kept for lines of at most
+    ``CACHED_MAX`` characters: a portal prints the same menu, share bar and footer lines on
+    every page, and the extractor's passes test the same lines again (longer lines, the
+    paragraphs, are rarely seen twice and are not kept)."""
+    cached = lru_cache(maxsize=8192)(func)
+
+    def test(text: str) -> T:
+        return cached(text) if len(text) <= CACHED_MAX else func(text)
+
+    test.__doc__, test.__name__, test.__qualname__ = func.__doc__, func.__name__, func.__qualname__
+    test.__wrapped__ = func  # type: ignore[attr-defined]
+    return test
+
 
 # what may follow a heading word: a colon, a bracket, a space, the end of the line, a number
 _HEADING_END = r"\s*[】\]）)]?\s*(?:[:：]|$|(?<=[】\]）)])|\s|(?=[>»(（\d]))"
@@ -119,6 +141,7 @@ END_MAX = 80
 THE_END = re.compile(r"^[（(【\[〔\-—－\s]*完[）)】\]〕\-—－\s]*$")
 
 
+@cached_below
 def end_kind(text: str) -> str | None:
     """``"hard"`` when ``text`` (plain) is a marker after which the article is over, ``"soft"``
     for a heading over a list of links (the article goes on only if paragraphs follow)."""
@@ -140,6 +163,7 @@ def is_end(text: str) -> bool:
     return end_kind(text) is not None
 
 
+@cached_below
 def is_drop(text: str) -> bool:
     """True when ``text`` (plain) is chrome to skip wherever it sits."""
     if JUNK.match(text):

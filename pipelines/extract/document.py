@@ -13,6 +13,7 @@ from typing import Any
 import lxml.html
 from lxml import etree
 
+from .chrome import cached_below
 from .labels import BYLINE, INFO_LABEL, plain
 
 _BLOCK = frozenset(
@@ -109,13 +110,43 @@ class Doc:
     info: list[str] = field(default_factory=list)
     body: list[str] = field(default_factory=list)
     around: tuple[list[str], list[str]] = ([], [])  # lines just before and after the body
+    # headline_index's answers by title (find_info and the structural candidate both ask)
+    headlines: dict[str, int | None] = field(default_factory=dict)
+
+
+def _class_lookup() -> Any:
+    """lxml.html's element classes, chosen in C: ``lxml.html.HTMLParser`` asks a Python method
+    (``HtmlElementClassLookup.lookup``) for every element proxy made, a tenth of parsing and
+    linearizing a page. The same classes: ``FormElement``, ``InputElement``... by tag name, and
+    ``HtmlElement``, ``HtmlComment``... for the rest."""
+    lookup = etree.ElementNamespaceClassLookup(
+        etree.ElementDefaultClassLookup(
+            element=lxml.html.HtmlElement,
+            comment=lxml.html.HtmlComment,
+            pi=lxml.html.HtmlProcessingInstruction,
+            entity=lxml.html.HtmlEntity,
+        )
+    )
+    lookup.get_namespace(None).update(lxml.html.HtmlElementClassLookup._default_element_classes)
+    return lookup
+
+
+_LOOKUP = _class_lookup()
+
+
+def html_parser() -> Any:
+    """An HTML parser making the elements ``lxml.html.HTMLParser`` makes (see
+    :func:`_class_lookup`), comments and processing instructions dropped."""
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
+    parser.set_element_class_lookup(_LOOKUP)
+    return parser
 
 
 def parse(html: str, url: str) -> Doc:
     """Parse decoded HTML into a Doc (tree, meta map, text lines)."""
     # lxml refuses str input that carries an XML encoding declaration
     html_in = re.sub(r"^\s*<\?xml[^>]*>", "", html, count=1)
-    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
+    parser = html_parser()
     tree = lxml.html.document_fromstring(html_in or "<html></html>", parser=parser)
     doc = Doc(url=url, html=html_in, tree=tree)
     for el in tree.iter("meta"):
@@ -220,7 +251,9 @@ def linearize(root: Any) -> tuple[list[Line], list[Any]]:
     # flush() with no parts does nothing: add() appends a part before it sets start_path or
     # link_chars, and flush() clears all three; so it is called only where parts wait
     for event, el in etree.iterwalk(root, events=("start", "end")):
-        tag = el.tag if isinstance(el.tag, str) else ""
+        tag = el.tag
+        if not isinstance(tag, str):
+            tag = ""
         if event == "start":
             if skip_depth or tag in _SKIP:
                 skip_depth += 1
@@ -233,8 +266,8 @@ def linearize(root: Any) -> tuple[list[Line], list[Any]]:
             ordinal = len(elements)
             stack.append(ordinal)
             elements.append(el)
-            names = el.get("class"), el.get("id")
-            if (names[0] or names[1]) and _is_chrome_named(el, names):
+            classes, ident = el.get("class"), el.get("id")
+            if (classes or ident) and _is_chrome_named(el, (classes, ident)):
                 chrome_blocks.add(ordinal)
             if tag == "a":
                 in_link += 1
@@ -309,6 +342,7 @@ def select_text(doc: Doc, selector: str | None) -> str | None:
     return None
 
 
+@cached_below
 def is_info(line: str) -> bool:
     """A short line with a date/source/author label or a date, not running text (plain)."""
     from .dates import DATE_RE
@@ -340,6 +374,12 @@ def headline_index(doc: Doc, title: str | None) -> int | None:
     its subtitle)."""
     if not title:
         return None
+    if title not in doc.headlines:
+        doc.headlines[title] = _headline_index(doc, title)
+    return doc.headlines[title]
+
+
+def _headline_index(doc: Doc, title: str) -> int | None:
     flat = title.replace(" ", "")
     exact: list[int] = []
     near: list[int] = []

@@ -6,6 +6,7 @@ such as 痺 and 著 convert too); the served script is recorded on the article.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 import numpy as np
 import opencc
@@ -30,6 +31,41 @@ def _t2s_changes() -> frozenset[str] | None:
 
 # a text holding none of these t2s returns as it is (see t2s_table): no conversion needed
 _T2S_CHANGES = _t2s_changes()
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _class(points: list[int]) -> str:
+    """A regex character class body for the code points ``points`` (sorted), as ranges."""
+    out: list[str] = []
+    start = prev = points[0]
+    for point in [*points[1:], -1]:
+        if point == prev + 1:
+            prev = point
+            continue
+        out.append(re.escape(chr(start)) + (f"-{re.escape(chr(prev))}" if prev > start else ""))
+        start = prev = point
+    return "".join(out)
+
+
+@cache
+def _bmp_changes() -> re.Pattern[str] | None:
+    """The characters of ``_T2S_CHANGES`` below U+10000 as one regex class (compiled at first
+    use): ``re`` tests a character of such a class in a bitmap, several times faster than
+    ``frozenset.isdisjoint``, which makes a string object of every CJK character it reads."""
+    bmp = sorted(p for p in map(ord, _T2S_CHANGES or ()) if p <= 0xFFFF)
+    return re.compile(f"[{_class(bmp)}]") if bmp else None
+
+
+def _may_change(text: str) -> bool:
+    """``not _T2S_CHANGES.isdisjoint(text)``: a character below U+10000 is found by
+    :func:`_bmp_changes`; ``isdisjoint`` itself answers only for texts with characters above
+    (the class of those, hundreds of ranges, is slower to search than the set)."""
+    assert _T2S_CHANGES is not None
+    bmp = _bmp_changes()
+    if bmp is not None and bmp.search(text):
+        return True
+    return _ASTRAL.search(text) is not None and not _T2S_CHANGES.isdisjoint(text)
+
 
 # A text is traditional when at least this share of its CJK characters changes under t2s
 # (and at least MIN_CHANGED of them). Traditional news text changes 20-30 %; simplified text
@@ -42,7 +78,7 @@ def to_simplified(text: str) -> str:
     """OpenCC t2s (phrase-aware: 乾坤 stays, 後來 -> 后来); a text that t2s changes is
     traditional, and is converted with tw2s instead, which also maps the variants t2s keeps
     (麻痺 -> 麻痹, 看著 -> 看着). Simplified text is returned as it is (its 土著 stays)."""
-    if not text or (_T2S_CHANGES is not None and _T2S_CHANGES.isdisjoint(text)):
+    if not text or (_T2S_CHANGES is not None and not _may_change(text)):
         return text
     simplified = _T2S.convert(text)
     return simplified if simplified == text else _TW2S.convert(text)

@@ -37,3 +37,23 @@ def test_no_recorded_site_page_is_a_challenge():
     pages = sorted(SITES.glob("*/*/body.html"))
     assert pages
     assert [p for p in pages if challenge_reason(p.read_bytes())] == []
+
+
+def test_visible_text_is_counted_piece_by_piece_as_on_the_whole_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``_has_visible`` reads the page a piece at a time and stops early: it must say what
+    counting the whole page's visible bytes says, wherever tags, scripts and pieces meet."""
+    import random
+
+    from model import challenge
+
+    rng = random.Random(13)
+    atoms = [b"<", b">", b" ", b"a", b"\n", b"<script>", b"</script>", b"<style x>",
+             b"</style >", "中".encode(), b"<b>", b"</b>", b"<>", b"<<", b">>"]  # fmt: skip
+    pages = [b"".join(rng.choice(atoms) for _ in range(rng.randint(0, 600))) for _ in range(600)]
+    monkeypatch.setattr(challenge, "_PIECE", 7)
+    for page in pages:
+        for size in (1, 20, 200):
+            expected = len(challenge._visible(page)) >= size
+            assert challenge._has_visible(page, size) is expected, (page, size)

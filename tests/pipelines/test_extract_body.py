@@ -148,3 +148,25 @@ def test_press_release_ends_at_its_closing_word():
         "香港時間17時30分",
     ]
     assert clean_lines(lines, _doc(), None) == BODY
+
+
+def test_line_tests_answer_the_same_from_their_cache() -> None:
+    """``is_drop``, ``end_kind`` and ``is_info`` keep their answers for short lines: asked again,
+    and asked about a line too long to keep, they answer what the test itself answers."""
+    from pipelines.extract.chrome import CACHED_MAX, end_kind, is_drop
+    from pipelines.extract.document import is_info
+
+    lines = [
+        "分享到：微信 微博", "相关阅读", "（完）", "来源：新华社 2021-05-06 10:20", "编辑：张三",
+        "图为会议现场", "首页 > 新闻 > 本地", "字号：大 中 小", "会议指出，要坚持党建引领。",
+        "版权所有 某县融媒体中心 ICP备12345678号", "",
+    ]  # fmt: skip
+    lines += [line * (CACHED_MAX // max(len(line), 1) + 1) for line in lines if line]
+    for test in (is_drop, end_kind, is_info):
+        uncached = test.__wrapped__  # type: ignore[attr-defined]
+        for line in lines * 2:
+            assert test(line) == uncached(line), (test.__name__, line)
+    assert is_drop("分享到：微信 微博")
+    assert end_kind("（完）") == "hard"
+    assert is_info("来源：新华社 2021-05-06 10:20")
+    assert not is_drop("会议指出，要坚持党建引领。")

@@ -187,3 +187,18 @@ def test_a_lone_surrogate_still_refused_as_opencc_refuses_it():
 
     with pytest.raises(UnicodeEncodeError):
         to_simplified("市委\ud800")
+
+
+def test_the_quick_test_for_characters_t2s_changes_is_the_set_test() -> None:
+    """``script._may_change`` (a regex class for the characters below U+10000) answers what
+    ``frozenset.isdisjoint`` answers, for every code point alone and inside text."""
+    from pipelines.normalize import script
+
+    changes = script._T2S_CHANGES
+    if changes is None:
+        pytest.skip("the t2s table was read from another OpenCC version")
+    for point in range(0x110000):
+        char = chr(point)
+        assert script._may_change(char) is (char in changes), hex(point)
+    for text in ("今天天氣很好", "今天天气很好", "abc\U00020000", "新闻" + max(changes), ""):
+        assert script._may_change(text) is not changes.isdisjoint(text), text
