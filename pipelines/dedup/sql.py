@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MEMBER_COLUMNS",
     "append_log",
+    "band_keys",
     "delete_bands",
     "doc_id",
     "find_candidates",
@@ -252,15 +253,61 @@ def _binary_copy(keys: np.ndarray, docs: np.ndarray) -> bytes:
     return _COPY_HEADER + rows.tobytes() + b"\xff\xff"
 
 
-def read_log(connection: Connection, after: int) -> tuple[int | None, list[tuple[int, int, int]]]:
-    """The log's first ``seq`` (None when empty) and its rows ``(seq, key, doc)`` past ``after``."""
-    first = connection.exec_driver_sql("SELECT min(seq) FROM dedup_bands_log").scalar()
+def read_log(
+    connection: Connection, after: int
+) -> tuple[int | None, int, list[tuple[int, int, int]]]:
+    """The log's first ``seq`` (None when empty), the last ``seq`` ever given out (0 if none;
+    rows merged away or rolled back leave it behind), and the rows ``(seq, key, doc)`` past
+    ``after``."""
+    if _postgres(connection):
+        head = (
+            "SELECT (SELECT min(seq) FROM dedup_bands_log), pg_sequence_last_value("
+            "pg_get_serial_sequence('dedup_bands_log', 'seq')::regclass)"
+        )
+    else:
+        head = (
+            "SELECT (SELECT min(seq) FROM dedup_bands_log), "
+            "(SELECT seq FROM sqlite_sequence WHERE name = 'dedup_bands_log')"
+        )
+    first, issued = connection.exec_driver_sql(head).one()
     mark = "%s" if _postgres(connection) else "?"
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     cursor.execute(f"SELECT seq, key, doc FROM dedup_bands_log WHERE seq > {mark}", (after,))
-    rows = cursor.fetchall()  # plain tuples: Row objects cost ~10 µs each in numpy
+    rows = cursor.fetchall()  # plain tuples: Row objects cost ~10 us each in numpy
     cursor.close()
-    return first, rows
+    return first, issued or 0, rows
+
+
+def band_keys(connection: Connection, chunk: int = 1 << 20) -> Iterator[np.ndarray]:
+    """Every key in ``dedup_bands``, an int64 array of up to ~``chunk`` keys at a time
+    (PostgreSQL: one binary ``COPY`` read as it comes; SQLite: ``fetchmany``)."""
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        if not _postgres(connection):
+            cursor.execute("SELECT key FROM dedup_bands")
+            while rows := cursor.fetchmany(chunk):
+                yield np.array(rows, dtype=np.int64).reshape(-1)
+            return
+        # binary COPY: a 19-byte header, then per row a field count (2 bytes), a length
+        # (4) and the big-endian int8 (8), then a 2-byte trailer
+        row = np.dtype([("fields", ">i2"), ("length", ">i4"), ("key", ">i8")])
+        with cursor.copy("COPY (SELECT key FROM dedup_bands) TO STDOUT (FORMAT BINARY)") as copy:
+            pending, size, skip = [], 0, len(_COPY_HEADER)
+            for block in copy:
+                pending.append(bytes(block))
+                size += len(block)
+                if size < chunk * row.itemsize:
+                    continue
+                data = b"".join(pending)[skip:]
+                whole = len(data) // row.itemsize * row.itemsize
+                yield np.frombuffer(data[:whole], dtype=row)["key"].astype(np.int64)
+                pending, size, skip = [data[whole:]], len(data) - whole, 0
+            data = b"".join(pending)[skip:]
+            whole = (len(data) - 2) // row.itemsize * row.itemsize  # the trailer
+            if whole > 0:
+                yield np.frombuffer(data[:whole], dtype=row)["key"].astype(np.int64)
+    finally:
+        cursor.close()
 
 
 def log_row(connection: Connection, seq: int) -> tuple[int, int] | None:

@@ -258,3 +258,59 @@ def test_a_merge_takes_log_rows_already_in_the_band_table(db_url):
         session.commit()
         assert session.scalar(select(func.count()).select_from(BandRow)) == 6
     factory.kw["bind"].dispose()
+
+
+def test_a_copy_is_found_after_another_writer_merged_its_original_unread(db_url, monkeypatch):
+    """Writer B's bitmap of the keys in dedup_bands must learn of rows that writer A logged
+    and merged while B was idle (B never read them from the log): B's next batch finds the
+    copy of such an original."""
+    made = list(generate(300, seed=9))
+    stream = [art for art, _, _ in made]
+    copy = next(
+        i for i, (_, story, bits) in enumerate(made) if bits and not bits & 1 and story != i
+    )
+    original, edited = stream[made[copy][1]], stream[copy]
+    others = [  # two other stories' originals, neither quoting nor quoted by this one
+        stream[i]
+        for i, (_, story, bits) in enumerate(made)
+        if story == i and not bits and i != made[copy][1]
+    ][-2:]
+    monkeypatch.setattr(index, "LOG_ROWS", BANDS)  # every batch merges the log before it
+    a, b = open_database(db_url), open_database(db_url)
+    assert _ingest(b, [_clone(others[0])], 1) == ["unique"]  # B has built its bitmap
+    assert _ingest(a, [_clone(original)], 1) == ["unique"]
+    assert _ingest(a, [_clone(others[1])], 1) == ["unique"]  # merges the original's rows
+    with a() as session:
+        assert session.scalar(select(func.count()).select_from(BandRow)) == 2 * BANDS
+    assert _ingest(b, [_clone(edited)], 1) == ["near"]
+    a.kw["bind"].dispose()
+    b.kw["bind"].dispose()
+
+
+def test_the_bitmap_of_merged_keys_holds_every_key_of_the_band_table(db_url):
+    """Read back in chunks (a binary COPY cut anywhere on PostgreSQL), every key in
+    dedup_bands is one the bitmap may hold; a key that is not there mostly is not."""
+    from pipelines.dedup import sql
+
+    rng = np.random.default_rng(1)
+    keys = rng.integers(-(1 << 63), (1 << 63) - 1, size=5000, dtype=np.int64)
+    factory = open_database(db_url)
+    with factory() as session:
+        connection = session.connection()
+        sql.insert_index(connection, [], [(int(k), 1) for k in keys])
+        read = np.concatenate(list(sql.band_keys(connection, chunk=777)))
+        assert sorted(read.tolist()) == sorted(keys.tolist())
+        present = index._Present.load(connection)
+        assert present.may_hold(keys).all()
+        others = rng.integers(-(1 << 63), (1 << 63) - 1, size=5000, dtype=np.int64)
+        assert present.may_hold(others).mean() < 0.01
+    factory.kw["bind"].dispose()
+
+
+def test_the_bitmap_lets_every_key_through_past_its_bound(monkeypatch):
+    monkeypatch.setattr(index._Present, "MAX_ROWS", 10)
+    present = index._Present()
+    present.add(np.arange(5, dtype=np.int64) << 40)
+    assert not present.may_hold(np.array([-1], dtype=np.int64)).any()
+    present.add(np.arange(6, dtype=np.int64) << 40)
+    assert present.may_hold(np.array([-1, 3], dtype=np.int64)).all()
