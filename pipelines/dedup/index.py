@@ -107,8 +107,8 @@ class _Log:
         # the transaction that wrote to the log or merged it: until it ends, what a refresh
         # reads is its own uncommitted work, used for one lookup and not kept
         self.writer: SessionTransaction | None = None
-        # its one append: last seq, that row (key, doc), all keys and docs
-        self.pending: tuple[int, tuple[int, int], np.ndarray, np.ndarray] | None = None
+        # its one append: its seq, that row told apart (sql.log_row), its keys and docs
+        self.pending: tuple[int, tuple[int, int, int], np.ndarray, np.ndarray] | None = None
         # keys in dedup_bands; None until the first batch, and in a throw-away copy (whose
         # transaction may have merged rows it has not seen committed: every key is probed)
         self.present: _Present | None = None
@@ -146,10 +146,9 @@ class _Log:
             target._drop_before(first)
         if target is self and self.present is None:
             self.present = _Present.load(connection)
-        if rows:
-            part = np.array(rows, dtype=np.int64).T
-            target.tail.append(part)
-            target.last = max(target.last, int(part[0].max()))
+        for seq, keys, docs in rows:
+            target.tail.append(np.stack([np.full(len(keys), seq), keys, docs]))
+            target.last = max(target.last, seq)
         if sum(part.shape[1] for part in target.tail) > _TAIL:
             target._sort_in()
         return target
@@ -157,11 +156,12 @@ class _Log:
     def wrote(
         self, transaction: SessionTransaction, keys: np.ndarray, docs: np.ndarray, seq: int | None
     ) -> None:
-        """``transaction`` appended ``keys``/``docs`` (ending at ``seq``) or merged the log."""
+        """``transaction`` appended ``keys``/``docs`` (as the log row ``seq``) or merged the
+        log."""
         if transaction is self.writer or seq is None or not len(keys):
             self.pending = None  # a second write in one transaction: read it back instead
         else:
-            self.pending = (seq, (int(keys[-1]), int(docs[-1])), keys, docs)
+            self.pending = (seq, (len(keys), int(keys[-1]), int(docs[-1])), keys, docs)
         self.writer = transaction
 
     def _first(self) -> int | None:
@@ -507,8 +507,7 @@ class _Batch:
             docs = np.repeat(np.asarray(sk.docs, dtype=np.int64)[indexed], sk.keys.shape[1])
             if len(self.log) + len(keys) > LOG_ROWS:
                 sql.merge_log(self.connection, self.log.last)
-            sql.append_log(self.connection, keys, docs)
-            end = sql.log_row_last(self.connection) if indexed else None
+            end = sql.append_log(self.connection, keys, docs)
             _log_of(self.connection).wrote(self.transaction, keys, docs, end)
 
 

@@ -41,7 +41,12 @@ def _ingest(factory, stream, batch: int) -> list[str]:
 def _band_rows(session) -> int:
     """Band rows in the index: merged ones and those still in the log."""
     merged = session.scalar(select(func.count()).select_from(BandRow))
-    return merged + session.scalar(select(func.count()).select_from(BandLogRow))
+    return merged + _logged(session)
+
+
+def _logged(session) -> int:
+    """Band rows in the log (8 bytes a key)."""
+    return (session.scalar(select(func.sum(func.length(BandLogRow.keys)))) or 0) // 8
 
 
 def _clusters(factory, n: int) -> np.ndarray:
@@ -205,7 +210,7 @@ def test_writers_sharing_the_index_see_each_others_log_and_merges(db_url, tmp_pa
         _ingest(writer, [_clone(a) for a in stream[start : start + 80]], 80)
     with first() as session:
         merged = session.scalar(select(func.count()).select_from(BandRow))
-        logged = session.scalar(select(func.count()).select_from(BandLogRow))
+        logged = _logged(session)
     assert merged > 0
     assert logged <= BANDS * 100
     assert _rows(first) == expected
@@ -252,7 +257,7 @@ def test_a_merge_takes_log_rows_already_in_the_band_table(db_url):
         session.commit()
         rows = session.execute(select(BandRow.key, BandRow.doc).order_by(BandRow.key)).all()
         assert [tuple(row) for row in rows] == [(3, 2), (5, 1), (7, 1), (9, 2)]
-        assert session.scalar(select(func.count()).select_from(BandLogRow)) == 0
+        assert _logged(session) == 0
         sql.append_log(session.connection(), np.array([11, 4]), np.array([3, 3]))
         sql.merge_log(session.connection(), sql.log_row_last(session.connection()) or 0)
         session.commit()
@@ -314,3 +319,71 @@ def test_the_bitmap_lets_every_key_through_past_its_bound(monkeypatch):
     assert not present.may_hold(np.array([-1], dtype=np.int64)).any()
     present.add(np.arange(6, dtype=np.int64) << 40)
     assert present.may_hold(np.array([-1, 3], dtype=np.int64)).all()
+
+
+def test_the_migration_to_log_blobs_keeps_the_logged_band_rows(tmp_path):
+    """A database of revision 0005 (one log row per band row) upgraded in place: its log rows
+    are in dedup_bands, the new log takes appends, and a copy of a logged article is found."""
+    from alembic import command
+    from alembic.config import Config
+
+    from crawler.db.session import MIGRATIONS, make_engine
+    from pipelines.dedup import hashing
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = make_engine(url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    original, other = (art for art, _, _ in generate(2, seed=7))
+    keys = hashing.band_keys(original.minhash).tolist()
+    doc = doc_id(original.id)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0005")
+        connection.execute(
+            text("INSERT INTO dedup_signatures (doc, article_id, size, minhash) VALUES "
+                 "(:doc, :id, :size, :minhash)"),
+            {"doc": doc, "id": original.id, "size": original.shingle_count,
+             "minhash": np.asarray(original.minhash, dtype="<u4").tobytes()},
+        )  # fmt: skip
+        connection.execute(
+            text("INSERT INTO dedup_bands_log (key, doc) VALUES (:key, :doc)"),
+            [{"key": key, "doc": doc} for key in keys],
+        )
+    engine.dispose()
+    factory = open_database(url)
+    with factory() as session:
+        rows = session.execute(select(BandRow.key, BandRow.doc)).all()
+        assert sorted(tuple(row) for row in rows) == sorted((key, doc) for key in keys)
+        assert _logged(session) == 0
+        assert assign(session, _clone(other)) == "unique"
+        session.commit()
+        assert _band_rows(session) == 2 * BANDS
+        copy = _clone(original)
+        copy.id, copy.url = "f" * 16, "http://x.test/copy.html"
+        assert assign(session, copy) == "near"
+    factory.kw["bind"].dispose()
+
+
+def test_a_merge_sends_the_log_in_chunks_sorted(db_url, monkeypatch):
+    """A merge larger than one chunk of the payload: every band row reaches dedup_bands."""
+    from pipelines.dedup import sql
+
+    monkeypatch.setattr(sql, "MERGE_CHUNK", 7)
+    rng = np.random.default_rng(2)
+    keys = rng.integers(-(1 << 63), (1 << 63) - 1, size=50, dtype=np.int64)
+    docs = rng.integers(0, 5, size=50, dtype=np.int64)
+    factory = open_database(db_url)
+    with factory() as session:
+        connection = session.connection()
+        sql.append_log(connection, keys[:20], docs[:20])
+        last = sql.append_log(connection, keys[20:], docs[20:])
+        assert last is not None
+        sql.merge_log(connection, last)
+        session.commit()
+        rows = session.execute(select(BandRow.key, BandRow.doc)).all()
+        assert sorted(tuple(row) for row in rows) == sorted(
+            zip(keys.tolist(), docs.tolist(), strict=True)
+        )
+        assert _logged(session) == 0
+    factory.kw["bind"].dispose()
