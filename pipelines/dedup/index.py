@@ -36,6 +36,10 @@ _EMPTY = np.full(hashing.NUM_PERM, (1 << 32) - 1, dtype=np.uint32)
 # they are merged into dedup_bands: 2M rows are ~62,000 articles.
 LOG_ROWS = 2_000_000
 _TAIL = 65_536  # unsorted rows of the log copy before they are sorted in
+# Keys a writer probes without the bitmap (~64 batches of 1,000) before it builds it from a
+# non-empty dedup_bands: the build reads every key (at 1M articles, 32M: ~0.3 us each on
+# PostgreSQL, ~1 us on SQLite), which a short run on a large index would not earn back.
+BUILD_AFTER = 1 << 21
 
 
 class _Present:
@@ -46,8 +50,10 @@ class _Present:
     (~30,000 a batch, a third of PostgreSQL's work at 300k articles); the bitmap lets through
     only those keys and ~``rows / 2**BITS_LOG2`` of the others (6 % at 1M articles, 32M
     rows). Its ``2**BITS_LOG2 / 8`` bytes are allocated lazily by the OS. Built from the table
-    on a writer's first batch; kept up to date with the log rows this writer sees merged;
-    built again when a merge took rows it never read (another writer's). Past
+    on a writer's first batch when ``dedup_bands`` is empty, else once the writer has probed
+    :data:`BUILD_AFTER` keys; kept up to date with the log rows this writer sees merged;
+    dropped (and built again the same way) when a merge took rows it never read (another
+    writer's). Past
     :data:`MAX_ROWS` it lets every key through, as if there were none."""
 
     BITS_LOG2 = 29  # 64 MiB
@@ -112,6 +118,7 @@ class _Log:
         # keys in dedup_bands; None until the first batch, and in a throw-away copy (whose
         # transaction may have merged rows it has not seen committed: every key is probed)
         self.present: _Present | None = None
+        self.unfiltered = 0  # keys probed since the bitmap was dropped or never built
 
     def __len__(self) -> int:
         return len(self.keys) + sum(part.shape[1] for part in self.tail)
@@ -139,12 +146,16 @@ class _Log:
             unseen = (first is None and issued > self.last) or (
                 first is not None and first > self.last + 1
             )
-            if self.present is None or unseen:
-                self.present = None  # built again below, after the log rows are dropped
+            if unseen and self.present is not None:
+                self.present, self.unfiltered = None, 0  # built again, see below
         mine = target._first()
         if mine is not None and (first is None or first > mine):
             target._drop_before(first)
-        if target is self and self.present is None:
+        if (
+            target is self
+            and self.present is None
+            and (self.unfiltered >= BUILD_AFTER or not sql.any_band(connection))
+        ):
             self.present = _Present.load(connection)
         for seq, keys, docs in rows:
             target.tail.append(np.stack([np.full(len(keys), seq), keys, docs]))
@@ -354,6 +365,8 @@ class _Batch:
         recent = self.log.docs_for(keys) if keys is not None else set()
         if keys is not None and self.log.present is not None:
             keys = keys[self.log.present.may_hold(keys)]
+        elif keys is not None:
+            _log_of(self.connection).unfiltered += len(keys)
         wanted: list[int] = keys.tolist() if keys is not None else []
         rows = sql.find_candidates(self.connection, wanted, sorted(recent.union(sk.docs)))
         signatures = {doc: (aid, size, bytes(blob)) for doc, aid, size, blob in rows}

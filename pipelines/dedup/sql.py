@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MEMBER_COLUMNS",
+    "any_band",
     "append_log",
     "band_keys",
     "delete_bands",
@@ -296,34 +297,37 @@ def read_log(
     return first, issued or 0, rows
 
 
+def any_band(connection: Connection) -> bool:
+    """Whether ``dedup_bands`` holds a row (one probe of its key)."""
+    return bool(connection.exec_driver_sql("SELECT EXISTS (SELECT 1 FROM dedup_bands)").scalar())
+
+
 def band_keys(connection: Connection, chunk: int = 1 << 20) -> Iterator[np.ndarray]:
-    """Every key in ``dedup_bands``, an int64 array of up to ~``chunk`` keys at a time
-    (PostgreSQL: one binary ``COPY`` read as it comes; SQLite: ``fetchmany``)."""
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    """Every key in ``dedup_bands``, an int64 array of ~``chunk`` keys at a time. PostgreSQL:
+    the heap read in ranges of pages (a TID range scan each), every range's keys aggregated
+    by the server into one bytea; a row at a time (``COPY``, a cursor) cost the client ~2 us
+    a key, a minute at 1M articles. SQLite: ``fetchmany``."""
+    cursor = _raw(connection)
     try:
         if not _postgres(connection):
             cursor.execute("SELECT key FROM dedup_bands")
             while rows := cursor.fetchmany(chunk):
                 yield np.array(rows, dtype=np.int64).reshape(-1)
             return
-        # binary COPY: a 19-byte header, then per row a field count (2 bytes), a length
-        # (4) and the big-endian int8 (8), then a 2-byte trailer
-        row = np.dtype([("fields", ">i2"), ("length", ">i4"), ("key", ">i8")])
-        with cursor.copy("COPY (SELECT key FROM dedup_bands) TO STDOUT (FORMAT BINARY)") as copy:
-            pending, size, skip = [], 0, len(_COPY_HEADER)
-            for block in copy:
-                pending.append(bytes(block))
-                size += len(block)
-                if size < chunk * row.itemsize:
-                    continue
-                data = b"".join(pending)[skip:]
-                whole = len(data) // row.itemsize * row.itemsize
-                yield np.frombuffer(data[:whole], dtype=row)["key"].astype(np.int64)
-                pending, size, skip = [data[whole:]], len(data) - whole, 0
-            data = b"".join(pending)[skip:]
-            whole = (len(data) - 2) // row.itemsize * row.itemsize  # the trailer
-            if whole > 0:
-                yield np.frombuffer(data[:whole], dtype=row)["key"].astype(np.int64)
+        pages = connection.exec_driver_sql(
+            "SELECT pg_relation_size('dedup_bands') / current_setting('block_size')::int"
+        ).scalar()
+        step = max(1, chunk // 200)  # ~200 band rows a page
+        query = "SELECT string_agg(int8send(key), ''::bytea) FROM dedup_bands WHERE ctid >= %s::tid"
+        for first in range(0, int(pages or 0) + 1, step):
+            if first + step > (pages or 0):  # the last range open-ended
+                cursor.execute(query, (f"({first},0)",), binary=True)
+            else:
+                bounds = (f"({first},0)", f"({first + step},0)")
+                cursor.execute(query + " AND ctid < %s::tid", bounds, binary=True)
+            blob = cursor.fetchone()[0]
+            if blob:
+                yield np.frombuffer(blob, dtype=">i8").astype(np.int64)
     finally:
         cursor.close()
 

@@ -387,3 +387,36 @@ def test_a_merge_sends_the_log_in_chunks_sorted(db_url, monkeypatch):
         )
         assert _logged(session) == 0
     factory.kw["bind"].dispose()
+
+
+def test_a_writer_on_a_filled_index_builds_the_bitmap_after_probing_enough_keys(
+    db_url, monkeypatch
+):
+    """On an empty dedup_bands the bitmap is built at once; on a filled one only after the
+    writer has probed BUILD_AFTER keys without it (the build reads every key), and copies
+    are found before and after."""
+    from pipelines.dedup import sql
+
+    made = list(generate(400, seed=11))
+    stream = [art for art, _, _ in made]
+    copies = [i for i, (_, story, bits) in enumerate(made) if bits and not bits & 1 and story != i]
+    first, second = copies[0], copies[-1]
+    monkeypatch.setattr(index, "LOG_ROWS", BANDS)  # every batch merges the log before it
+    monkeypatch.setattr(index, "BUILD_AFTER", 3 * BANDS)
+    writer = open_database(db_url)
+    _ingest(writer, [_clone(a) for a in stream[:first]], 50)
+    assert index._LOGS[writer.kw["bind"]].present is not None  # built on the empty table
+    with writer() as session:  # the log into dedup_bands
+        sql.merge_log(session.connection(), sql.log_row_last(session.connection()) or 0)
+        session.commit()
+    writer.kw["bind"].dispose()
+    late = open_database(db_url)
+    log = index._log_of
+    assert _ingest(late, [_clone(stream[first])], 1) == ["near"]
+    with late() as session:
+        assert log(session.connection()).present is None  # 32 keys probed so far
+    _ingest(late, [_clone(a) for a in stream[first + 1 : second]], 50)
+    with late() as session:
+        assert log(session.connection()).present is not None
+    assert _ingest(late, [_clone(stream[second])], 1) == ["near"]
+    late.kw["bind"].dispose()
