@@ -321,7 +321,7 @@ def test_the_bitmap_lets_every_key_through_past_its_bound(monkeypatch):
     assert present.may_hold(np.array([-1, 3], dtype=np.int64)).all()
 
 
-def test_the_migration_to_log_blobs_keeps_the_logged_band_rows(tmp_path):
+def test_the_migration_to_log_blobs_keeps_the_logged_band_rows(db_url):
     """A database of revision 0005 (one log row per band row) upgraded in place: its log rows
     are in dedup_bands, the new log takes appends, and a copy of a logged article is found."""
     from alembic import command
@@ -330,7 +330,7 @@ def test_the_migration_to_log_blobs_keeps_the_logged_band_rows(tmp_path):
     from crawler.db.session import MIGRATIONS, make_engine
     from pipelines.dedup import hashing
 
-    url = f"sqlite:///{tmp_path / 'old.db'}"
+    url = db_url
     engine = make_engine(url)
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
@@ -362,7 +362,16 @@ def test_the_migration_to_log_blobs_keeps_the_logged_band_rows(tmp_path):
         copy = _clone(original)
         copy.id, copy.url = "f" * 16, "http://x.test/copy.html"
         assert assign(session, copy) == "near"
+        session.commit()  # its rows in the log too
     factory.kw["bind"].dispose()
+    engine = make_engine(url)
+    with engine.begin() as connection:  # and back: the logged rows go into dedup_bands
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0005")
+        merged = connection.execute(text("SELECT count(*) FROM dedup_bands")).scalar()
+        logged = connection.execute(text("SELECT count(key) FROM dedup_bands_log")).scalar()
+        assert (merged, logged) == (3 * BANDS, 0)
+    engine.dispose()
 
 
 def test_a_merge_sends_the_log_in_chunks_sorted(db_url, monkeypatch):
