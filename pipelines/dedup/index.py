@@ -53,8 +53,7 @@ class _Present:
     on a writer's first batch when ``dedup_bands`` is empty, else once the writer has probed
     :data:`BUILD_AFTER` keys; kept up to date with the log rows this writer sees merged;
     dropped (and built again the same way) when a merge took rows it never read (another
-    writer's). Past
-    :data:`MAX_ROWS` it lets every key through, as if there were none."""
+    writer's). Past :data:`MAX_ROWS` it lets every key through, as if there were none."""
 
     BITS_LOG2 = 29  # 64 MiB
     MAX_ROWS = 1 << 27  # ~4M articles: a quarter of the bits set, a key in four passes
@@ -115,8 +114,9 @@ class _Log:
         self.writer: SessionTransaction | None = None
         # its one append: its seq, that row told apart (sql.log_row), its keys and docs
         self.pending: tuple[int, tuple[int, int, int], np.ndarray, np.ndarray] | None = None
-        # keys in dedup_bands; None until the first batch, and in a throw-away copy (whose
-        # transaction may have merged rows it has not seen committed: every key is probed)
+        # keys in dedup_bands; None until built (see _Present), and in a throw-away copy
+        # (whose transaction may have merged rows it has not seen committed): every key is
+        # then probed
         self.present: _Present | None = None
         self.unfiltered = 0  # keys probed since the bitmap was dropped or never built
 
@@ -142,7 +142,7 @@ class _Log:
         if target is self:
             # rows merged since the last batch: those this writer holds go into the bitmap;
             # a seq between the last one read and the log's first that was given out may
-            # have been merged unseen (or rolled back): then the bitmap is built again
+            # have been merged unseen (or rolled back): then the bitmap is dropped
             unseen = (first is None and issued > self.last) or (
                 first is not None and first > self.last + 1
             )
