@@ -281,9 +281,9 @@ def run(url: str, folder: Path, n: int, batch: int, checkpoints: set[int]) -> di
                 flush()
             if i in checkpoints:
                 wall = time.perf_counter() - started
-                bands = sum(
-                    session.scalar(select(func.count()).select_from(table))
-                    for table in (BandRow, BandLogRow)
+                bands = (
+                    session.scalar(select(func.count()).select_from(BandRow))
+                    + (session.scalar(select(func.sum(func.length(BandLogRow.keys)))) or 0) // 8
                 )
                 load = [f"{x:.2f}" for x in os.getloadavg()]
                 print(

@@ -107,8 +107,9 @@ class BandRow(Base):
 
 
 class BandLogRow(Base):
-    """Recent band rows, appended in ``seq`` order (no index by key: a batch writes a few pages
-    at the end, not one random leaf of ``dedup_bands`` per row); every writer holds the log in
+    """Recent band rows, one row per append (a batch's band rows: ``keys`` and ``docs`` as
+    two little-endian int64 blobs) in ``seq`` order (no index by key: a batch writes one row,
+    not one random leaf of ``dedup_bands`` per band row); every writer holds the log in
     memory and it is merged into ``dedup_bands`` in key order when it grows past a bound
     (:mod:`pipelines.dedup.index`). ``seq`` is never reused (SQLite: AUTOINCREMENT)."""
 
@@ -118,8 +119,8 @@ class BandLogRow(Base):
     seq: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), Identity(), primary_key=True
     )
-    key: Mapped[int] = mapped_column(BigInteger)
-    doc: Mapped[int] = mapped_column(BigInteger)
+    keys: Mapped[bytes] = mapped_column(LargeBinary)
+    docs: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class CrawlRunRow(Base):

@@ -6,7 +6,9 @@ with a fixed number of statements per batch (:mod:`pipelines.dedup.sql`).
 
 New band rows are appended to ``dedup_bands_log`` (a few pages per batch, where inserting them
 into the ``(key, doc)`` b-tree dirtied one random leaf per row), held in memory by every writer
-(:class:`_Log`) and merged into ``dedup_bands`` in key order every :data:`LOG_ROWS` rows.
+(:class:`_Log`) and merged into ``dedup_bands`` in key order every :data:`LOG_ROWS` rows. A
+bitmap of the keys in ``dedup_bands`` (:class:`_Present`) keeps the keys that cannot be there
+out of the candidate probe.
 """
 
 from __future__ import annotations
@@ -34,6 +36,63 @@ _EMPTY = np.full(hashing.NUM_PERM, (1 << 32) - 1, dtype=np.uint32)
 # they are merged into dedup_bands: 2M rows are ~62,000 articles.
 LOG_ROWS = 2_000_000
 _TAIL = 65_536  # unsorted rows of the log copy before they are sorted in
+# Keys a writer probes without the bitmap (~64 batches of 1,000) before it builds it from a
+# non-empty dedup_bands: the build reads every key (at 1M articles, 32M: ~0.3 us each on
+# PostgreSQL, ~1 us on SQLite), which a short run on a large index would not earn back.
+BUILD_AFTER = 1 << 21
+
+
+class _Present:
+    """Which band keys may be in ``dedup_bands``: one bit per value of a key's top
+    :data:`BITS_LOG2` bits (keys are uniform 64-bit hashes), never clear for a key that is
+    there. Nearly every key of a batch is in no stored article (the copies' originals are
+    mostly still in the log), and each one probed costs a b-tree descent that finds nothing
+    (~30,000 a batch, a third of PostgreSQL's work at 300k articles); the bitmap lets through
+    only those keys and ~``rows / 2**BITS_LOG2`` of the others (6 % at 1M articles, 32M
+    rows). Its ``2**BITS_LOG2 / 8`` bytes are allocated lazily by the OS. Built from the table
+    on a writer's first batch when ``dedup_bands`` is empty, else once the writer has probed
+    :data:`BUILD_AFTER` keys; kept up to date with the log rows this writer sees merged;
+    dropped (and built again the same way) when a merge took rows it never read (another
+    writer's). Past :data:`MAX_ROWS` it lets every key through, as if there were none."""
+
+    BITS_LOG2 = 29  # 64 MiB
+    MAX_ROWS = 1 << 27  # ~4M articles: a quarter of the bits set, a key in four passes
+
+    def __init__(self) -> None:
+        self.bits: np.ndarray | None = np.zeros(1 << (self.BITS_LOG2 - 3), dtype=np.uint8)
+        self.rows = 0
+
+    @classmethod
+    def load(cls, connection: Connection) -> _Present:
+        present = cls()
+        for keys in sql.band_keys(connection):
+            present.add(keys)
+            if present.bits is None:
+                break
+        return present
+
+    def _slots(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        slot = (keys.view(np.uint64) >> np.uint64(64 - self.BITS_LOG2)).astype(np.intp)
+        return slot >> 3, (slot & 7).astype(np.uint8)
+
+    def add(self, keys: np.ndarray) -> None:
+        if self.bits is None or not len(keys):
+            return
+        self.rows += len(keys)
+        if self.rows > self.MAX_ROWS:
+            self.bits = None
+            return
+        byte, bit = self._slots(np.ascontiguousarray(keys, dtype=np.int64))
+        for b in range(8):  # bytes hit twice get the same value from each write
+            at = byte[bit == b]
+            self.bits[at] |= np.uint8(1 << b)
+
+    def may_hold(self, keys: np.ndarray) -> np.ndarray:
+        """A bool per key: False when ``dedup_bands`` surely has no row with it."""
+        if self.bits is None:
+            return np.ones(len(keys), dtype=bool)
+        byte, bit = self._slots(np.ascontiguousarray(keys, dtype=np.int64))
+        return ((self.bits[byte] >> bit) & 1).astype(bool)
 
 
 class _Log:
@@ -53,8 +112,13 @@ class _Log:
         # the transaction that wrote to the log or merged it: until it ends, what a refresh
         # reads is its own uncommitted work, used for one lookup and not kept
         self.writer: SessionTransaction | None = None
-        # its one append: last seq, that row (key, doc), all keys and docs
-        self.pending: tuple[int, tuple[int, int], np.ndarray, np.ndarray] | None = None
+        # its one append: its seq, that row told apart (sql.log_row), its keys and docs
+        self.pending: tuple[int, tuple[int, int, int], np.ndarray, np.ndarray] | None = None
+        # keys in dedup_bands; None until built (see _Present), and in a throw-away copy
+        # (whose transaction may have merged rows it has not seen committed): every key is
+        # then probed
+        self.present: _Present | None = None
+        self.unfiltered = 0  # keys probed since the bitmap was dropped or never built
 
     def __len__(self) -> int:
         return len(self.keys) + sum(part.shape[1] for part in self.tail)
@@ -74,14 +138,28 @@ class _Log:
                     self.tail.append(np.stack([np.full(len(keys), seq), keys, docs]))
                     self.last = max(self.last, seq)
             self.writer, self.pending = None, None
-        first, rows = sql.read_log(connection, target.last)
+        first, issued, rows = sql.read_log(connection, target.last)
+        if target is self:
+            # rows merged since the last batch: those this writer holds go into the bitmap;
+            # a seq between the last one read and the log's first that was given out may
+            # have been merged unseen (or rolled back): then the bitmap is dropped
+            unseen = (first is None and issued > self.last) or (
+                first is not None and first > self.last + 1
+            )
+            if unseen and self.present is not None:
+                self.present, self.unfiltered = None, 0  # built again, see below
         mine = target._first()
         if mine is not None and (first is None or first > mine):
             target._drop_before(first)
-        if rows:
-            part = np.array(rows, dtype=np.int64).T
-            target.tail.append(part)
-            target.last = max(target.last, int(part[0].max()))
+        if (
+            target is self
+            and self.present is None
+            and (self.unfiltered >= BUILD_AFTER or not sql.any_band(connection))
+        ):
+            self.present = _Present.load(connection)
+        for seq, keys, docs in rows:
+            target.tail.append(np.stack([np.full(len(keys), seq), keys, docs]))
+            target.last = max(target.last, seq)
         if sum(part.shape[1] for part in target.tail) > _TAIL:
             target._sort_in()
         return target
@@ -89,11 +167,12 @@ class _Log:
     def wrote(
         self, transaction: SessionTransaction, keys: np.ndarray, docs: np.ndarray, seq: int | None
     ) -> None:
-        """``transaction`` appended ``keys``/``docs`` (ending at ``seq``) or merged the log."""
+        """``transaction`` appended ``keys``/``docs`` (as the log row ``seq``) or merged the
+        log."""
         if transaction is self.writer or seq is None or not len(keys):
             self.pending = None  # a second write in one transaction: read it back instead
         else:
-            self.pending = (seq, (int(keys[-1]), int(docs[-1])), keys, docs)
+            self.pending = (seq, (len(keys), int(keys[-1]), int(docs[-1])), keys, docs)
         self.writer = transaction
 
     def _first(self) -> int | None:
@@ -101,9 +180,12 @@ class _Log:
         return min(firsts + [int(part[0].min()) for part in self.tail], default=None)
 
     def _drop_before(self, first: int | None) -> None:
-        """Forget the rows merged out of the log (all of them when it is empty)."""
+        """Forget the rows merged out of the log (all of them when it is empty); their keys
+        go into the bitmap of ``dedup_bands``."""
         self._sort_in()
         keep = self.seqs >= first if first is not None else np.zeros(len(self.seqs), bool)
+        if self.present is not None:
+            self.present.add(self.keys[~keep])
         self.keys, self.docs, self.seqs = self.keys[keep], self.docs[keep], self.seqs[keep]
 
     def _sort_in(self) -> None:
@@ -281,6 +363,10 @@ class _Batch:
         sk = self.sk
         keys = _distinct(sk.keys[np.array(sk.usable)]) if any(sk.usable) else None
         recent = self.log.docs_for(keys) if keys is not None else set()
+        if keys is not None and self.log.present is not None:
+            keys = keys[self.log.present.may_hold(keys)]
+        elif keys is not None:
+            _log_of(self.connection).unfiltered += len(keys)
         wanted: list[int] = keys.tolist() if keys is not None else []
         rows = sql.find_candidates(self.connection, wanted, sorted(recent.union(sk.docs)))
         signatures = {doc: (aid, size, bytes(blob)) for doc, aid, size, blob in rows}
@@ -434,8 +520,7 @@ class _Batch:
             docs = np.repeat(np.asarray(sk.docs, dtype=np.int64)[indexed], sk.keys.shape[1])
             if len(self.log) + len(keys) > LOG_ROWS:
                 sql.merge_log(self.connection, self.log.last)
-            sql.append_log(self.connection, keys, docs)
-            end = sql.log_row_last(self.connection) if indexed else None
+            end = sql.append_log(self.connection, keys, docs)
             _log_of(self.connection).wrote(self.transaction, keys, docs, end)
 
 
@@ -459,13 +544,14 @@ def index_signature(session: Session, article: Article) -> None:
     if stored and bytes(stored[0][3]) == blob:
         return
     size = _size(article)
+    connection = session.connection()
+    sql.lock_writers(connection)
     if stored:
         old = np.frombuffer(bytes(stored[0][3]), dtype="<u4")
-        sql.delete_bands(
-            session.connection(), [doc], [(k, doc) for k in hashing.band_keys(old).tolist()]
-        )
+        sql.delete_bands(connection, [doc], [(k, doc) for k in hashing.band_keys(old).tolist()])
     if size:
-        keys = hashing.band_keys(article.minhash).tolist()
-        sql.insert_index(
-            session.connection(), [(doc, article.id, size, blob)], [(k, doc) for k in keys]
-        )
+        # the band rows go through the log, as assign_batch's do: every writer reads them
+        # there, and sees them leave it for dedup_bands (see _Present)
+        keys = hashing.band_keys(article.minhash)
+        sql.insert_index(connection, [(doc, article.id, size, blob)], [])
+        sql.append_log(connection, keys, np.full(len(keys), doc, dtype=np.int64))

@@ -41,7 +41,12 @@ def _ingest(factory, stream, batch: int) -> list[str]:
 def _band_rows(session) -> int:
     """Band rows in the index: merged ones and those still in the log."""
     merged = session.scalar(select(func.count()).select_from(BandRow))
-    return merged + session.scalar(select(func.count()).select_from(BandLogRow))
+    return merged + _logged(session)
+
+
+def _logged(session) -> int:
+    """Band rows in the log (8 bytes a key)."""
+    return (session.scalar(select(func.sum(func.length(BandLogRow.keys)))) or 0) // 8
 
 
 def _clusters(factory, n: int) -> np.ndarray:
@@ -205,7 +210,7 @@ def test_writers_sharing_the_index_see_each_others_log_and_merges(db_url, tmp_pa
         _ingest(writer, [_clone(a) for a in stream[start : start + 80]], 80)
     with first() as session:
         merged = session.scalar(select(func.count()).select_from(BandRow))
-        logged = session.scalar(select(func.count()).select_from(BandLogRow))
+        logged = _logged(session)
     assert merged > 0
     assert logged <= BANDS * 100
     assert _rows(first) == expected
@@ -252,9 +257,175 @@ def test_a_merge_takes_log_rows_already_in_the_band_table(db_url):
         session.commit()
         rows = session.execute(select(BandRow.key, BandRow.doc).order_by(BandRow.key)).all()
         assert [tuple(row) for row in rows] == [(3, 2), (5, 1), (7, 1), (9, 2)]
-        assert session.scalar(select(func.count()).select_from(BandLogRow)) == 0
+        assert _logged(session) == 0
         sql.append_log(session.connection(), np.array([11, 4]), np.array([3, 3]))
         sql.merge_log(session.connection(), sql.log_row_last(session.connection()) or 0)
         session.commit()
         assert session.scalar(select(func.count()).select_from(BandRow)) == 6
     factory.kw["bind"].dispose()
+
+
+def test_a_copy_is_found_after_another_writer_merged_its_original_unread(db_url, monkeypatch):
+    """Writer B's bitmap of the keys in dedup_bands must learn of rows that writer A logged
+    and merged while B was idle (B never read them from the log): B's next batch finds the
+    copy of such an original."""
+    made = list(generate(300, seed=9))
+    stream = [art for art, _, _ in made]
+    copy = next(
+        i for i, (_, story, bits) in enumerate(made) if bits and not bits & 1 and story != i
+    )
+    original, edited = stream[made[copy][1]], stream[copy]
+    others = [  # two other stories' originals, neither quoting nor quoted by this one
+        stream[i]
+        for i, (_, story, bits) in enumerate(made)
+        if story == i and not bits and i != made[copy][1]
+    ][-2:]
+    monkeypatch.setattr(index, "LOG_ROWS", BANDS)  # every batch merges the log before it
+    a, b = open_database(db_url), open_database(db_url)
+    assert _ingest(b, [_clone(others[0])], 1) == ["unique"]  # B has built its bitmap
+    assert _ingest(a, [_clone(original)], 1) == ["unique"]
+    assert _ingest(a, [_clone(others[1])], 1) == ["unique"]  # merges the original's rows
+    with a() as session:
+        assert session.scalar(select(func.count()).select_from(BandRow)) == 2 * BANDS
+    assert _ingest(b, [_clone(edited)], 1) == ["near"]
+    a.kw["bind"].dispose()
+    b.kw["bind"].dispose()
+
+
+def test_the_bitmap_of_merged_keys_holds_every_key_of_the_band_table(db_url):
+    """Read back in chunks (a binary COPY cut anywhere on PostgreSQL), every key in
+    dedup_bands is one the bitmap may hold; a key that is not there mostly is not."""
+    from pipelines.dedup import sql
+
+    rng = np.random.default_rng(1)
+    keys = rng.integers(-(1 << 63), (1 << 63) - 1, size=5000, dtype=np.int64)
+    factory = open_database(db_url)
+    with factory() as session:
+        connection = session.connection()
+        sql.insert_index(connection, [], [(int(k), 1) for k in keys])
+        read = np.concatenate(list(sql.band_keys(connection, chunk=777)))
+        assert sorted(read.tolist()) == sorted(keys.tolist())
+        present = index._Present.load(connection)
+        assert present.may_hold(keys).all()
+        others = rng.integers(-(1 << 63), (1 << 63) - 1, size=5000, dtype=np.int64)
+        assert present.may_hold(others).mean() < 0.01
+    factory.kw["bind"].dispose()
+
+
+def test_the_bitmap_lets_every_key_through_past_its_bound(monkeypatch):
+    monkeypatch.setattr(index._Present, "MAX_ROWS", 10)
+    present = index._Present()
+    present.add(np.arange(5, dtype=np.int64) << 40)
+    assert not present.may_hold(np.array([-1], dtype=np.int64)).any()
+    present.add(np.arange(6, dtype=np.int64) << 40)
+    assert present.may_hold(np.array([-1, 3], dtype=np.int64)).all()
+
+
+def test_the_migration_to_log_blobs_keeps_the_logged_band_rows(db_url):
+    """A database of revision 0005 (one log row per band row) upgraded in place: its log rows
+    are in dedup_bands, the new log takes appends, and a copy of a logged article is found."""
+    from alembic import command
+    from alembic.config import Config
+
+    from crawler.db.session import MIGRATIONS, make_engine
+    from pipelines.dedup import hashing
+
+    url = db_url
+    engine = make_engine(url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    original, other = (art for art, _, _ in generate(2, seed=7))
+    keys = hashing.band_keys(original.minhash).tolist()
+    doc = doc_id(original.id)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0005")
+        connection.execute(
+            text("INSERT INTO dedup_signatures (doc, article_id, size, minhash) VALUES "
+                 "(:doc, :id, :size, :minhash)"),
+            {"doc": doc, "id": original.id, "size": original.shingle_count,
+             "minhash": np.asarray(original.minhash, dtype="<u4").tobytes()},
+        )  # fmt: skip
+        connection.execute(
+            text("INSERT INTO dedup_bands_log (key, doc) VALUES (:key, :doc)"),
+            [{"key": key, "doc": doc} for key in keys],
+        )
+    engine.dispose()
+    factory = open_database(url)
+    with factory() as session:
+        rows = session.execute(select(BandRow.key, BandRow.doc)).all()
+        assert sorted(tuple(row) for row in rows) == sorted((key, doc) for key in keys)
+        assert _logged(session) == 0
+        assert assign(session, _clone(other)) == "unique"
+        session.commit()
+        assert _band_rows(session) == 2 * BANDS
+        copy = _clone(original)
+        copy.id, copy.url = "f" * 16, "http://x.test/copy.html"
+        assert assign(session, copy) == "near"
+        session.commit()  # its rows in the log too
+    factory.kw["bind"].dispose()
+    engine = make_engine(url)
+    with engine.begin() as connection:  # and back: the logged rows go into dedup_bands
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0005")
+        merged = connection.execute(text("SELECT count(*) FROM dedup_bands")).scalar()
+        logged = connection.execute(text("SELECT count(key) FROM dedup_bands_log")).scalar()
+        assert (merged, logged) == (3 * BANDS, 0)
+    engine.dispose()
+
+
+def test_a_merge_sends_the_log_in_chunks_sorted(db_url, monkeypatch):
+    """A merge larger than one chunk of the payload: every band row reaches dedup_bands."""
+    from pipelines.dedup import sql
+
+    monkeypatch.setattr(sql, "MERGE_CHUNK", 7)
+    rng = np.random.default_rng(2)
+    keys = rng.integers(-(1 << 63), (1 << 63) - 1, size=50, dtype=np.int64)
+    docs = rng.integers(0, 5, size=50, dtype=np.int64)
+    factory = open_database(db_url)
+    with factory() as session:
+        connection = session.connection()
+        sql.append_log(connection, keys[:20], docs[:20])
+        last = sql.append_log(connection, keys[20:], docs[20:])
+        assert last is not None
+        sql.merge_log(connection, last)
+        session.commit()
+        rows = session.execute(select(BandRow.key, BandRow.doc)).all()
+        assert sorted(tuple(row) for row in rows) == sorted(
+            zip(keys.tolist(), docs.tolist(), strict=True)
+        )
+        assert _logged(session) == 0
+    factory.kw["bind"].dispose()
+
+
+def test_a_writer_on_a_filled_index_builds_the_bitmap_after_probing_enough_keys(
+    db_url, monkeypatch
+):
+    """On an empty dedup_bands the bitmap is built at once; on a filled one only after the
+    writer has probed BUILD_AFTER keys without it (the build reads every key), and copies
+    are found before and after."""
+    from pipelines.dedup import sql
+
+    made = list(generate(400, seed=11))
+    stream = [art for art, _, _ in made]
+    copies = [i for i, (_, story, bits) in enumerate(made) if bits and not bits & 1 and story != i]
+    first, second = copies[0], copies[-1]
+    monkeypatch.setattr(index, "LOG_ROWS", BANDS)  # every batch merges the log before it
+    monkeypatch.setattr(index, "BUILD_AFTER", 3 * BANDS)
+    writer = open_database(db_url)
+    _ingest(writer, [_clone(a) for a in stream[:first]], 50)
+    assert index._LOGS[writer.kw["bind"]].present is not None  # built on the empty table
+    with writer() as session:  # the log into dedup_bands
+        sql.merge_log(session.connection(), sql.log_row_last(session.connection()) or 0)
+        session.commit()
+    writer.kw["bind"].dispose()
+    late = open_database(db_url)
+    log = index._log_of
+    assert _ingest(late, [_clone(stream[first])], 1) == ["near"]
+    with late() as session:
+        assert log(session.connection()).present is None  # 32 keys probed so far
+    _ingest(late, [_clone(a) for a in stream[first + 1 : second]], 50)
+    with late() as session:
+        assert log(session.connection()).present is not None
+    assert _ingest(late, [_clone(stream[second])], 1) == ["near"]
+    late.kw["bind"].dispose()
