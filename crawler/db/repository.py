@@ -153,45 +153,34 @@ def _insert_rows(session: Session, articles: list[Article]) -> None:
     )
 
 
-CAPTURE_COLUMNS = (
-    "url", "site", "status", "etag", "last_modified", "fetched", "warc_file", "warc_offset",
-    "warc_length", "article_id",
-)  # fmt: skip
-
-
 def record_captures(session: Session, captures: Sequence[dict[str, Any]]) -> None:
-    """:func:`record_capture` for many (the last capture of a URL wins). SQLite and PostgreSQL:
-    one upsert statement of fixed text on the DB-API cursor when every capture has every
-    ``captures`` column (the crawl's and replay's), an executemany; SQLAlchemy compiled the
-    dialect's ``on_conflict_do_update`` for every batch (~2 ms of the writer's CPU a batch)."""
+    """:func:`record_capture` for many (the last capture of a URL wins). SQLite and PostgreSQL,
+    when every capture has the same ``captures`` columns (the crawl's and replay's): one upsert
+    of fixed text on the DB-API cursor, an executemany (SQLAlchemy compiled the dialect's
+    ``on_conflict_do_update`` for every batch, ~2 ms of the writer's CPU)."""
     latest = {values["url"]: values for values in captures}
     if not latest:
         return
     connection = session.connection()
     dialect = connection.dialect.name
-    keys = {frozenset(values) for values in latest.values()}
-    if dialect not in ("sqlite", "postgresql") or len(keys) != 1:
+    keys = {tuple(sorted(values)) for values in latest.values()}
+    names = next(iter(keys))
+    if (
+        dialect not in ("sqlite", "postgresql")
+        or len(keys) != 1
+        or len(names) < 2
+        or not set(names) <= set(CaptureRow.__table__.columns.keys())
+    ):
         for values in latest.values():
             record_capture(session, values)
         return
-    if keys != {frozenset(CAPTURE_COLUMNS)}:
-        _record_captures_orm(session, dialect, list(latest.values()))
-        return
     mark = "?" if dialect == "sqlite" else "%s"
-    updates = ", ".join(f"{name} = excluded.{name}" for name in CAPTURE_COLUMNS[1:])
+    updates = ", ".join(f"{name} = excluded.{name}" for name in names if name != "url")
     connection.exec_driver_sql(
-        f"INSERT INTO captures ({', '.join(CAPTURE_COLUMNS)}) VALUES "
-        f"({', '.join([mark] * len(CAPTURE_COLUMNS))}) ON CONFLICT (url) DO UPDATE SET {updates}",
-        [tuple(values[name] for name in CAPTURE_COLUMNS) for values in latest.values()],
+        f"INSERT INTO captures ({', '.join(names)}) VALUES ({', '.join([mark] * len(names))}) "
+        f"ON CONFLICT (url) DO UPDATE SET {updates}",
+        [tuple(values[name] for name in names) for values in latest.values()],
     )
-
-
-def _record_captures_orm(session: Session, dialect: str, rows: list[dict[str, Any]]) -> None:
-    """One ``on_conflict_do_update`` of SQLAlchemy for rows sharing another set of columns."""
-    module = _dialect_module(dialect)
-    statement = module.insert(CaptureRow)
-    changes = {k: statement.excluded[k] for k in rows[0] if k != "url"}
-    session.execute(statement.on_conflict_do_update(index_elements=["url"], set_=changes), rows)
 
 
 def _dialect_module(dialect: str) -> Any:
