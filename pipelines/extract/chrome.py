@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import lru_cache
+from functools import lru_cache, wraps
 from typing import TypeVar
 
 from .labels import EDITOR_LINE, SOURCE_LINE
@@ -27,11 +27,10 @@ def cached_below(func: Callable[[str], T]) -> Callable[[str], T]:
     paragraphs, are rarely seen twice and are not kept)."""
     cached = lru_cache(maxsize=8192)(func)
 
+    @wraps(func)
     def test(text: str) -> T:
         return cached(text) if len(text) <= CACHED_MAX else func(text)
 
-    test.__doc__, test.__name__, test.__qualname__ = func.__doc__, func.__name__, func.__qualname__
-    test.__wrapped__ = func  # type: ignore[attr-defined]
     return test
 
 
