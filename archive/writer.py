@@ -122,9 +122,13 @@ class WarcWriter:
         name = f"{self.prefix}-{stamp}-{self._serial:05d}-{self._host}-{os.getpid()}.warc.gz"
         self._serial += 1
         path = self.directory / name
-        # unbuffered: a failed write leaves nothing in a buffer to be flushed after the cut
-        fh = open(str(path) + OPEN_SUFFIX, "xb", buffering=0)  # noqa: SIM115 - held for the file
+        # unbuffered: a failed write leaves nothing in a buffer to be flushed after the cut;
+        # made and locked under a name recovery does not look at, then renamed: another crawl's
+        # repair of this folder never meets it unlocked and empty (it would remove it)
+        making = path.with_name(f".{path.name}{OPEN_SUFFIX}.new")
+        fh = open(making, "xb", buffering=0)  # noqa: SIM115 - held for the file
         fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        os.replace(making, str(path) + OPEN_SUFFIX)
         self._fh, self._path = fh, path
         # builds records and gzips each into memory; _write puts the member in the file
         self._warc = _WarcioWriter(io.BytesIO(), gzip=True, warc_version="1.1")
