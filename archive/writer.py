@@ -271,14 +271,21 @@ class WarcWriter:
             extra=extra,
         )
 
-    def write_exchange(self, request: HttpRequestData, response: HttpResponseData) -> RecordRef:
+    def date(self) -> str:
+        """The ``WARC-Date`` a record written now would get (the writer's clock)."""
+        return warc_date(self._now())
+
+    def write_exchange(
+        self, request: HttpRequestData, response: HttpResponseData, date: str | None = None
+    ) -> RecordRef:
         """Write a response record then its request record; return the response's ref.
+        ``date``: their ``WARC-Date`` (default: now), for a caller that took it beforehand.
 
         Both are built as bytes (:func:`archive.records.http_record_bytes`, warcio's output
         without its cost) and compressed before the file is touched."""
         with self._lock:
             self._ensure_file()
-            date = warc_date(self._now())
+            date = date or warc_date(self._now())
             response_id, request_id = self._make_id(), self._make_id()
             extra = {"WARC-IP-Address": response.ip_address} if response.ip_address else {}
             record = http_record_bytes(
@@ -337,11 +344,13 @@ class WarcWriter:
         refers_to_date: str,
         profile: str = "server-not-modified",
         payload_digest: str | None = None,
+        date: str | None = None,
     ) -> RecordRef:
         """Write a revisit record (HTTP headers only) then its request record.
 
         ``profile`` is ``server-not-modified`` (a 304 answer) or ``identical-payload-digest``
-        (needs ``payload_digest``, the stored capture's ``sha1:...``).
+        (needs ``payload_digest``, the stored capture's ``sha1:...``). ``date`` as for
+        :meth:`write_exchange`.
         """
         if profile not in REVISIT_PROFILES:
             raise ValueError(f"unknown revisit profile {profile!r}")
@@ -349,7 +358,7 @@ class WarcWriter:
             raise ValueError("identical-payload-digest revisit needs payload_digest")
         with self._lock:
             self._ensure_file()
-            date = warc_date(self._now())
+            date = date or warc_date(self._now())
             extra = {
                 "WARC-Profile": REVISIT_PROFILES[profile],
                 "WARC-Refers-To-Target-URI": ascii_url(refers_to_uri),

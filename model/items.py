@@ -21,7 +21,9 @@ class Page:
     *not* charset-decoded: extraction decides the charset from these bytes and ``headers``, so a
     replay decodes exactly as the crawl did. ``fetched`` is the capture time as written in the
     WARC record (``WARC-Date``, UTC ISO 8601). ``warc`` is ``{"file", "offset", "length"}`` of
-    the response record, or None when the page was not archived (``scrapy extract``).
+    the response record, or None when the page was not archived (``scrapy extract``) or while
+    its records are still being written: then ``record`` is that write (a crawl's
+    ``PendingRecord``, awaited by the pipelines before storing; never sent to a worker).
     """
 
     url: str
@@ -31,6 +33,7 @@ class Page:
     site: str = ""
     fetched: str | None = None
     warc: dict[str, Any] | None = None
+    record: Any = None
 
     def header(self, name: str) -> str | None:
         """First value of a response header, case-insensitive."""

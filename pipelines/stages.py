@@ -66,6 +66,7 @@ class ExtractPipeline(_Stage):
         if backlog is not None:
             backlog.enter()  # left when Scrapy is done with the item (scraped or dropped)
         profile = getattr(self.crawler.spider, "profile", None)
+        record, item.record = item.record, None  # a WARC write in flight stays in this process
         try:
             result = await pool.run(cpu_stage, item, profile, self.max_bytes)
         except BrokenProcessPool:
@@ -74,6 +75,12 @@ class ExtractPipeline(_Stage):
         if isinstance(result, Skip):
             self.stats.inc_value(f"extract/skip/{result.reason}")
             raise DropItem(f"no article at {result.url}: {result.reason} {result.detail}".strip())
+        if record is not None:  # what is stored points at the page's records: once on disk
+            try:
+                item.warc = result.warc = await record.location()
+            except Exception as exc:  # the WARC middleware stops the crawl and says why
+                self.stats.inc_value("extract/skip/not_archived")
+                raise DropItem(f"not archived, not stored: {item.url} ({exc!r})") from None
         self.stats.inc_value("extract/articles")
         result.capture = capture_of(item)
         return result

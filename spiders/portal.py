@@ -328,9 +328,16 @@ class PortalSpider(Spider):
         yield from self.requests_for(response.urljoin(u.strip()) for u in urls if u.strip())
 
     def page_from(self, response: Response) -> Page:
-        """The item the pipelines receive: raw body, headers and the capture's WARC location."""
+        """The item the pipelines receive: raw body, headers and the capture's WARC location
+        (or its records still being written: ``Page.record``)."""
         warc = response.meta.get("warc")
-        fetched = warc["date"] if warc else datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        pending = None if warc else response.meta.get("warc_pending")
+        if warc:
+            fetched = warc["date"]
+        elif pending is not None:
+            fetched = pending.date
+        else:
+            fetched = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         location = {k: warc[k] for k in ("file", "offset", "length")} if warc else None
         return Page(
             url=response.url,
@@ -340,4 +347,5 @@ class PortalSpider(Spider):
             site=self.name,
             fetched=fetched,
             warc=location,
+            record=pending,
         )

@@ -3,16 +3,20 @@
 Registered by ``crawler.addons.ArchiveAddon`` next to the downloader (see the priority there),
 so it sees the body before decompression and every redirect, 404 and robots.txt answer. It
 never changes the request or the response; it puts the response record's location into
-``request.meta["warc"]`` for the spider to copy into the ``Page``.
+``request.meta["warc"]`` for the spider to copy into the ``Page``, or, while the records are
+still being written in the WARC thread, a :class:`PendingRecord` into
+``request.meta["warc_pending"]``: the page goes on at once (its links are followed, its article
+extracted) and the pipelines wait for the location before anything is stored.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import socket
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
@@ -66,6 +70,26 @@ def response_data(response: Response) -> HttpResponseData:
     )
 
 
+class PendingRecord:
+    """A response's records being written in the WARC thread: their ``WARC-Date`` is known at
+    once, their place in the file once written (:meth:`location`)."""
+
+    __slots__ = ("date", "future")
+
+    def __init__(self, date: str, future: Future[RecordRef]) -> None:
+        self.date, self.future = date, future
+
+    async def location(self) -> dict[str, Any]:
+        """``{"file", "offset", "length"}`` of the response record, once on disk; raises
+        :class:`WarcWriteError` when it could not be written."""
+        ref = self.future.result() if self.future.done() else await asyncio.wrap_future(self.future)
+        return {"file": ref.file, "offset": ref.offset, "length": ref.length}
+
+
+# writes queued in the WARC thread before a response waits for its own (memory: each holds
+# its body; a slow disk then slows downloading instead of filling the memory)
+MAX_QUEUED_WRITES = 64
+
 # the settings a reader of the archive needs to judge how the crawl behaved
 INFO_SETTINGS = (
     "DOWNLOAD_DELAY", "AUTOTHROTTLE_ENABLED", "AUTOTHROTTLE_TARGET_CONCURRENCY",
@@ -84,8 +108,9 @@ class WarcCaptureMiddleware:
     ``warc/write_error``, ``warc/repair/records_lost``.
 
     A failed write (a full disk, an I/O error) stops the crawl (reason ``warc_write_failed``,
-    exit status 2): a page that cannot be archived is not passed on, and the writer has cut its
-    file back to the last whole record. Running the same command once space is back resumes.
+    exit status 2): a page that cannot be archived is not stored (the pipelines drop it when its
+    :class:`PendingRecord` fails), and the writer has cut its file back to the last whole record.
+    Running the same command once space is back resumes.
     """
 
     def __init__(self, crawler: Crawler, directory: str, prefix: str, max_size: int) -> None:
@@ -99,6 +124,11 @@ class WarcCaptureMiddleware:
         # (stat warc/write_seconds)
         self.thread_seconds = 0.0
         self._executor: ThreadPoolExecutor | None = None
+        # records written by the WARC thread (it alone adds), published as stats by this one
+        self._queued = 0  # exchanges handed to the WARC thread (this thread alone adds)
+        self._written = 0  # ...of which written or failed (the WARC thread alone adds)
+        self._records = 0
+        self._bytes = 0
         self.index_path: str | None = None
         self.merge_index = True
         self.stopping = False
@@ -177,6 +207,7 @@ class WarcCaptureMiddleware:
         if self._executor is not None:  # the records in flight are written first
             self._executor.shutdown(wait=True)
             self._executor = None
+        self._publish()
         try:
             self.writer.close()
         except WarcWriteError as exc:  # left .open, repaired on the next start
@@ -233,29 +264,69 @@ class WarcCaptureMiddleware:
 
     def _timed(self, started: float) -> None:
         self.seconds += time.thread_time() - started
-        if self.crawler.stats is not None:
-            self.crawler.stats.set_value("warc/seconds", round(self.seconds, 4))
-            self.crawler.stats.set_value("warc/write_seconds", round(self.thread_seconds, 4))
+        self._publish()
+
+    def _publish(self) -> None:
+        """The counters of the WARC thread's work into the stats (read in this thread)."""
+        stats = self.crawler.stats
+        if stats is not None:
+            stats.set_value("warc/seconds", round(self.seconds, 4))
+            stats.set_value("warc/write_seconds", round(self.thread_seconds, 4))
+            if self._records:
+                stats.set_value("warc/records", self._records)
+                stats.set_value("warc/bytes", self._bytes)
 
     def _write(
-        self, writer: WarcWriter, req: HttpRequestData, resp: HttpResponseData, known: Any
-    ) -> tuple[RecordRef, float]:
-        """Build, compress and append the records; returns the ref and the CPU seconds it took
-        (run in the writing thread)."""
+        self,
+        writer: WarcWriter,
+        req: HttpRequestData,
+        resp: HttpResponseData,
+        known: Any,
+        date: str | None = None,
+    ) -> RecordRef:
+        """Build, compress and append the records; returns the response record's ref (run in
+        the writing thread, which alone counts what it wrote)."""
         started = time.thread_time()
-        if known is not None:
-            ref = writer.write_revisit(
-                req, resp, refers_to_uri=known["url"], refers_to_date=known["date"]
-            )
-        else:
-            ref = writer.write_exchange(req, resp)
-        return ref, time.thread_time() - started
+        try:
+            if known is not None:
+                ref = writer.write_revisit(
+                    req, resp, refers_to_uri=known["url"], refers_to_date=known["date"], date=date
+                )
+            else:
+                ref = writer.write_exchange(req, resp, date=date)
+            self._records += 2
+            self._bytes += ref.length
+            return ref
+        finally:
+            self.thread_seconds += time.thread_time() - started
+            self._written += 1
+
+    def _check_written(
+        self, loop: asyncio.AbstractEventLoop, request: Request, future: Future[RecordRef]
+    ) -> None:
+        """(In the WARC thread.) A write that failed is handled on the reactor thread."""
+        if future.exception() is not None:
+            loop.call_soon_threadsafe(self._failed_later, request, future)
+
+    def _failed_later(self, request: Request, future: Future[RecordRef]) -> None:
+        """A write that failed after its page went on: stop the crawl (on the reactor thread);
+        the page's item is dropped by the pipelines, which wait for its record."""
+        exc = future.exception()
+        if isinstance(exc, WarcWriteError):
+            self._write_failed(request, exc)
+        elif exc is not None:
+            logger.error("Could not archive %s: %r", request.url, exc)
 
     async def process_response(self, request: Request, response: Response) -> Response:
-        """Archive the exchange, then pass the response on: a page goes on only once its
-        records are on disk, since what is stored points at them. Compressing and hashing run
-        in a thread of their own (zlib and hashlib release the GIL), so the reactor goes on
-        downloading meanwhile; without a running asyncio loop they run here."""
+        """Archive the exchange and pass the response on. Building, compressing and appending
+        the records run in a thread of their own (zlib and hashlib release the GIL) and the
+        response goes on at once with a :class:`PendingRecord` (``meta["warc_pending"]``): what
+        is stored points at its records, so the pipelines wait for them before storing, and a
+        page whose records could not be written is not stored. Waiting here instead held the
+        download slot of every response whose records were queued behind a busy core, and the
+        reactor then slept with nothing to do. Past ``MAX_QUEUED_WRITES`` queued writes a
+        response waits for its own. Without a running asyncio loop the records are written
+        here, and ``meta["warc"]`` holds their location."""
         if self.writer is None or "cached" in response.flags:
             return response
         started = time.thread_time()
@@ -263,32 +334,34 @@ class WarcCaptureMiddleware:
         known = None
         if response.status == HTTPStatus.NOT_MODIFIED and "refresh_of" in request.meta:
             known = request.meta["refresh_of"]
-        try:
-            try:
-                loop = asyncio.get_running_loop()
-            except RuntimeError:
-                ref, seconds = self._write(self.writer, req, resp, known)
-            else:
-                self.seconds += time.thread_time() - started
-                ref, seconds = await loop.run_in_executor(
-                    self._thread(), self._write, self.writer, req, resp, known
-                )
-                started = time.thread_time()
-        except WarcWriteError as exc:
-            raise self._write_failed(request, exc) from None
-        self.thread_seconds += seconds
-        if known is not None:
             self._count("warc/revisit")
-        request.meta["warc"] = {
-            "file": ref.file,
-            "offset": ref.offset,
-            "length": ref.length,
-            "record_id": ref.record_id,
-            "date": ref.date,
-        }
-        self._count("warc/records", 2)
-        self._count("warc/bytes", ref.length)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            try:
+                ref = self._write(self.writer, req, resp, known)
+            except WarcWriteError as exc:
+                raise self._write_failed(request, exc) from None
+            request.meta["warc"] = {
+                "file": ref.file,
+                "offset": ref.offset,
+                "length": ref.length,
+                "record_id": ref.record_id,
+                "date": ref.date,
+            }
+            self._timed(started)
+            return response
+        date = self.writer.date()
+        future = self._thread().submit(self._write, self.writer, req, resp, known, date)
+        self._queued += 1
+        future.add_done_callback(functools.partial(self._check_written, loop, request))
+        request.meta["warc_pending"] = PendingRecord(date, future)
         self._timed(started)
+        if self._queued - self._written > MAX_QUEUED_WRITES:
+            try:
+                await asyncio.wrap_future(future)
+            except WarcWriteError as exc:
+                raise IgnoreRequest(f"not archived: {request.url} ({exc})") from None
         return response
 
     def process_exception(self, request: Request, exception: Exception) -> None:

@@ -42,16 +42,22 @@ def warc_mw(make_crawler):
     mw.spider_closed()
 
 
+async def archived(mw, request, resp):
+    """``process_response`` on a running loop, then the location of the records it wrote."""
+    assert await mw.process_response(request, resp) is resp
+    return await request.meta["warc_pending"].location()
+
+
 def test_warc_capture_writes_the_exchange_and_points_the_request_at_it(warc_mw, tmp_path):
     crawler, mw = warc_mw
     request = Request(URL)
-    assert asyncio.run(mw.process_response(request, response())) is not None
-    where = request.meta["warc"]
+    where = asyncio.run(archived(mw, request, response()))
     mw.spider_closed()
     captures = list(iter_captures([tmp_path / "warc"]))
     assert [(c.url, c.status, c.body) for c in captures] == [(URL, 200, BODY)]
     assert (Path(captures[0].file).name, captures[0].offset) == (Path(where["file"]).name,
                                                                  where["offset"])  # fmt: skip
+    assert captures[0].date == request.meta["warc_pending"].date  # the Page's `fetched`
     assert crawler.stats.get_value("warc/records") == 2
     index = (tmp_path / "index.cdxj").read_text()
     assert index.count("\n") == 1
@@ -189,25 +195,85 @@ def test_a_refresh_revisits_only_recent_known_articles(make_crawler, tmp_path):
 
 def test_warc_records_are_written_off_the_event_loop_thread(warc_mw, tmp_path):
     # compressing and hashing a page took ~4 % of the reactor thread's time: they run in the
-    # middleware's writing thread, and the page goes on only once its records are written
+    # middleware's writing thread
     import threading
 
     crawler, mw = warc_mw
     threads = []
     write_exchange = mw.writer.write_exchange
 
-    def spy(req, resp):
+    def spy(req, resp, date=None):
         threads.append(threading.current_thread().name)
-        return write_exchange(req, resp)
+        return write_exchange(req, resp, date)
 
     mw.writer.write_exchange = spy
     request = Request(URL)
-    asyncio.run(mw.process_response(request, response()))
+    where = asyncio.run(archived(mw, request, response()))
     assert len(threads) == 1
     assert threads[0].startswith("countynews-warc")
     assert threads[0] != threading.current_thread().name
-    assert request.meta["warc"]["length"] > 0
-    assert crawler.stats.get_value("warc/write_seconds") >= 0
+    assert where["length"] > 0
+    mw.spider_closed()
+    assert crawler.stats.get_value("warc/write_seconds") > 0
+
+
+def test_a_response_goes_on_while_its_records_are_written_and_waits_past_the_queue_bound(
+    warc_mw, monkeypatch
+):
+    # waiting for the records held the response's download slot behind a busy WARC thread:
+    # the response goes on at once, unless MAX_QUEUED_WRITES writes wait before it
+    import threading
+
+    from crawler.middlewares import warc
+
+    monkeypatch.setattr(warc, "MAX_QUEUED_WRITES", 2)
+    crawler, mw = warc_mw
+    release = threading.Event()
+    write_exchange = mw.writer.write_exchange
+
+    def slow(req, resp, date=None):
+        release.wait(10)
+        return write_exchange(req, resp, date)
+
+    mw.writer.write_exchange = slow
+
+    async def run():
+        requests = [Request(f"{URL}?{i}") for i in range(4)]
+        for request in requests[:3]:  # queued writes 1, 2, 3: the third is past the bound
+            task = asyncio.ensure_future(mw.process_response(request, response()))
+            await asyncio.sleep(0.05)
+            if request is requests[2]:
+                assert not task.done()  # waits for its own records
+                release.set()
+            assert (await task).status == 200
+        assert all(r.meta["warc_pending"].future.done() for r in requests[:3])
+        return [await r.meta["warc_pending"].location() for r in requests[:3]]
+
+    offsets = [where["offset"] for where in asyncio.run(run())]
+    assert offsets == sorted(offsets) and len(set(offsets)) == 3  # in order, one each
+
+
+def test_a_write_that_fails_after_the_response_went_on_fails_its_location(warc_mw):
+    from archive.writer import WarcWriteError
+
+    crawler, mw = warc_mw
+
+    def full(req, resp, date=None):
+        raise WarcWriteError("No space left on device")
+
+    mw.writer.write_exchange = full
+    request = Request(URL)
+    failed = []
+    mw._write_failed = lambda req, exc: failed.append((req, exc))  # stops the crawl
+
+    async def run():
+        assert await mw.process_response(request, response()) is not None
+        with pytest.raises(WarcWriteError):
+            await request.meta["warc_pending"].location()
+        await asyncio.sleep(0)  # the reactor thread hears of it
+
+    asyncio.run(run())
+    assert [req for req, _ in failed] == [request]
 
 
 def test_schedule_requests_hands_each_request_to_the_engine_as_it_comes_out(make_crawler):
