@@ -227,7 +227,7 @@ def test_a_response_goes_on_while_its_records_are_written_and_waits_past_the_que
     from crawler.middlewares import warc
 
     monkeypatch.setattr(warc, "MAX_QUEUED_WRITES", 2)
-    crawler, mw = warc_mw
+    _, mw = warc_mw
     release = threading.Event()
     write_exchange = mw.writer.write_exchange
 
@@ -250,13 +250,14 @@ def test_a_response_goes_on_while_its_records_are_written_and_waits_past_the_que
         return [await r.meta["warc_pending"].location() for r in requests[:3]]
 
     offsets = [where["offset"] for where in asyncio.run(run())]
-    assert offsets == sorted(offsets) and len(set(offsets)) == 3  # in order, one each
+    assert offsets == sorted(offsets)  # in order,
+    assert len(set(offsets)) == 3  # one each
 
 
 def test_a_write_that_fails_after_the_response_went_on_fails_its_location(warc_mw):
     from archive.writer import WarcWriteError
 
-    crawler, mw = warc_mw
+    _, mw = warc_mw
 
     def full(req, resp, date=None):
         raise WarcWriteError("No space left on device")
