@@ -22,6 +22,7 @@ PRELOAD = [
     "pipelines.dedup.hashing",
     "model.profiles",
     "crawler.lifeline",
+    "crawler.taskpipe",
 ]
 
 

@@ -1,21 +1,21 @@
 """WorkerPool: the one process pool of a crawl, so trafilatura and OpenCC never run on the
 reactor thread. Pipelines find it with ``crawler.get_extension(WorkerPool)``.
 
-Tasks reach the pool through a thread of its own (:class:`_Submitter`): ``ProcessPoolExecutor.
-submit`` wakes the pool's manager thread with a pipe write, which releases the GIL, and the
-reactor thread then waited for the threads that took it (the pool's, the WARC writer's, the
-store's) before going on: ~1-3 ms a page on a busy machine, against a queue put that keeps it.
+A crawl's workers are fed by the event loop itself (:class:`LoopPool`); a replay, which has no
+event loop, uses a ``ProcessPoolExecutor`` (:func:`make_pool`). Both start from the crawl's fork
+server (``crawler.processes``).
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
+import contextlib
+import itertools
 import logging
 import os
-import queue
+import pickle
 import threading
-from concurrent.futures import CancelledError, Executor, Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -23,6 +23,7 @@ from scrapy import signals
 
 from crawler.lifeline import die_with, warm_task
 from crawler.processes import forkserver
+from crawler.taskpipe import HEADER, frame
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -61,102 +62,232 @@ def make_pool(workers: int = 0, nice: int = 0) -> Executor:
     )
 
 
-class _Submitter:
-    """Submits tasks to a pool from a thread of its own; :meth:`submit` only queues them."""
+def _own_fd(connection: Any) -> int:
+    """The file descriptor of ``connection``, taken from it (the connection is closed)."""
+    fd = os.dup(connection.fileno())
+    connection.close()
+    return fd
 
-    def __init__(self) -> None:
-        self._queue: queue.SimpleQueue[
-            tuple[Executor, Callable[..., Any], tuple[Any, ...], Future[Any]] | None
-        ] = queue.SimpleQueue()
-        self._thread = threading.Thread(
-            target=self._run, name="countynews-pool-submit", daemon=True
-        )
-        self._thread.start()
 
-    def submit(self, pool: Executor, func: Callable[..., T], *args: Any) -> Future[T]:
-        """``pool.submit(func, *args)`` from the submitting thread: a future of its result."""
-        future: Future[T] = Future()
-        self._queue.put((pool, func, args, future))
-        return future
+class _Worker:
+    """One worker process and its two pipes, read and written by the event loop (non-blocking
+    file descriptors, ``add_reader``/``add_writer``): tasks out, answers in."""
 
-    def stop(self) -> None:
-        self._queue.put(None)
+    def __init__(self, pool: LoopPool, process: Any, tasks: int, answers: int) -> None:
+        self.pool, self.process, self.tasks, self.answers = pool, process, tasks, answers
+        self.pending: dict[int, asyncio.Future[Any]] = {}
+        self._out = bytearray()  # what the pipe did not take yet
+        self._in = bytearray()
+        os.set_blocking(tasks, False)
+        os.set_blocking(answers, False)
+        pool.loop.add_reader(answers, self._readable)
 
-    def _run(self) -> None:
-        while (job := self._queue.get()) is not None:
-            pool, func, args, future = job
-            if not future.set_running_or_notify_cancel():
-                continue  # cancelled while queued
-            try:
-                inner = pool.submit(func, *args)
-            except BaseException as exc:  # a broken or shut pool
-                future.set_exception(exc)
+    def send(self, seq: int, data: bytes, future: asyncio.Future[Any]) -> None:
+        self.pending[seq] = future
+        if self._out:
+            self._out += frame(data)
+            return
+        message = frame(data)
+        try:
+            sent = os.write(self.tasks, message)
+        except BlockingIOError:
+            sent = 0
+        except OSError:
+            self.died()
+            return
+        if sent < len(message):
+            self._out += memoryview(message)[sent:]
+            self.pool.loop.add_writer(self.tasks, self._writable)
+
+    def _writable(self) -> None:
+        try:
+            sent = os.write(self.tasks, self._out)
+        except BlockingIOError:
+            return
+        except OSError:
+            self.died()
+            return
+        del self._out[:sent]
+        if not self._out:
+            self.pool.loop.remove_writer(self.tasks)
+
+    def _readable(self) -> None:
+        try:
+            data = os.read(self.answers, 1 << 20)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        if not data:  # the worker is gone
+            self.died()
+            return
+        self._in += data
+        size = HEADER.size
+        while len(self._in) >= size:
+            (length,) = HEADER.unpack_from(self._in)
+            if len(self._in) < size + length:
+                return
+            seq, ok, value = pickle.loads(memoryview(self._in)[size : size + length])
+            del self._in[: size + length]
+            future = self.pending.pop(seq, None)
+            if future is not None and not future.done():
+                if ok:
+                    future.set_result(value)
+                else:
+                    future.set_exception(value)
+
+    def died(self) -> None:
+        """The process is gone (killed, out of memory, a crash in a C extension): its tasks
+        fail, and the pool starts another in its place."""
+        self.close()
+        for future in self.pending.values():
+            if not future.done():
+                future.set_exception(BrokenProcessPool("an extraction worker process died"))
+        self.pending.clear()
+        self.pool.lost(self)
+
+    def close(self) -> None:
+        """Stop reading and writing and close both pipes (the worker reads the end of its
+        tasks and exits)."""
+        if self.tasks < 0:
+            return
+        loop = self.pool.loop
+        loop.remove_reader(self.answers)
+        loop.remove_writer(self.tasks)
+        for fd in (self.tasks, self.answers):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self.tasks = self.answers = -1
+
+
+class LoopPool:
+    """The crawl's extraction processes, fed by the event loop itself through a pair of pipes
+    each: a task is pickled and written to the worker with the fewest tasks pending, its answer
+    read when the loop sees it. No thread of this process takes part: with
+    ``ProcessPoolExecutor`` four threads (submitting, the pool's manager, the queue feeder, the
+    results) handed every page on, each taking the GIL from the reactor thread, which then
+    waited for it back (~13 futex calls a page on its thread against none in a bare crawl).
+
+    Workers are started by the crawl's fork server in a thread of their own (starting a process
+    waits for the server's imports); tasks submitted meanwhile wait for the first worker.
+    A worker that dies fails its pending tasks (``BrokenProcessPool``) and is replaced."""
+
+    def __init__(self, workers: int, nice: int, loop: asyncio.AbstractEventLoop) -> None:
+        self.size = workers or os.cpu_count() or 1
+        self.nice, self.loop = nice, loop
+        self.workers: list[_Worker] = []
+        self.alive = asyncio.Event()
+        self.error: BaseException | None = None
+        self.closed = False
+        self._seq = itertools.count()
+        self._spawn(self.size)
+
+    def _spawn(self, count: int) -> None:
+        threading.Thread(
+            target=self._start, args=(count,), name="countynews-pool-start", daemon=True
+        ).start()
+
+    def _start(self, count: int) -> None:
+        """(In a thread.) Start ``count`` workers from the fork server; hand them to the loop."""
+        from crawler.taskpipe import serve_tasks
+
+        started = []
+        try:
+            context = forkserver()
+            for _ in range(count):
+                tasks_out, tasks_in = context.Pipe(duplex=False)  # (reader, writer)
+                answers_out, answers_in = context.Pipe(duplex=False)
+                process = context.Process(
+                    target=serve_tasks,
+                    args=(tasks_out, answers_in, os.getpid(), self.nice),
+                    name="countynews-extract",
+                    daemon=True,
+                )
+                process.start()
+                tasks_out.close()
+                answers_in.close()
+                started.append((process, _own_fd(tasks_in), _own_fd(answers_out)))
+        except BaseException as exc:
+            logger.debug("The extraction pool did not start: %r", exc)
+            self.loop.call_soon_threadsafe(self._attach, started, exc)
+            return
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+            self.loop.call_soon_threadsafe(self._attach, started, None)
+
+    def _attach(self, started: list[tuple[Any, int, int]], error: BaseException | None) -> None:
+        for process, tasks, answers in started:
+            if self.closed:
+                for fd in (tasks, answers):
+                    os.close(fd)
                 continue
-            inner.add_done_callback(functools.partial(_settle, future))
+            self.workers.append(_Worker(self, process, tasks, answers))
+        if self.workers:
+            self.alive.set()
+        elif error is not None:
+            self.error = error
+            self.alive.set()  # wakes the waiting tasks, which fail with it
 
+    def lost(self, worker: _Worker) -> None:
+        if worker in self.workers:
+            self.workers.remove(worker)
+        if not self.workers:
+            self.alive.clear()
+        if not self.closed:
+            self._spawn(1)
 
-def _settle(outer: Future[Any], inner: Future[Any]) -> None:
-    """``inner``'s outcome into ``outer``."""
-    if inner.cancelled():
-        outer.set_exception(CancelledError())
-    elif (exc := inner.exception()) is not None:
-        outer.set_exception(exc)
-    else:
-        outer.set_result(inner.result())
+    async def run(self, func: Callable[..., T], *args: Any) -> T:
+        """``func(*args)`` in a worker process."""
+        while not self.workers:
+            if self.closed:
+                raise BrokenProcessPool("the extraction pool is closed")
+            if self.error is not None:
+                raise BrokenProcessPool(f"the extraction pool did not start: {self.error!r}")
+            await self.alive.wait()
+        seq = next(self._seq)
+        data = pickle.dumps((seq, func, args), pickle.HIGHEST_PROTOCOL)
+        future: asyncio.Future[T] = self.loop.create_future()
+        min(self.workers, key=lambda w: len(w.pending)).send(seq, data, future)
+        return await future
+
+    def close(self) -> None:
+        """End the workers (each reads the end of its tasks and exits) and wait for them."""
+        self.closed = True
+        workers, self.workers = self.workers, []
+        for worker in workers:
+            worker.close()
+            for future in worker.pending.values():
+                future.cancel()
+        for worker in workers:
+            worker.process.join(5)
+            if worker.process.is_alive():
+                worker.process.kill()
 
 
 class _SharedPool:
     """One pool per process, shared by every crawler in it (``scrapy refresh`` runs one crawler
     per site): N crawlers must not start N pools on the same cores."""
 
-    pool: Executor | None = None
-    warm: Future[None] | None = None  # done once the pool's processes run
-    submitter: _Submitter | None = None
+    pool: LoopPool | None = None
     users = 0
-    nice = 0
 
     @classmethod
-    def acquire(cls, workers: int, nice: int = 0) -> Executor:
-        if cls.pool is None:
-            cls.pool, cls.nice = make_pool(workers, nice), nice
-            cls.submitter = _Submitter()
-            cls.warm = Future()
-            threading.Thread(
-                target=cls._warm, args=(cls.pool, workers, cls.warm), name="countynews-pool-start",
-                daemon=True,
-            ).start()  # fmt: skip
+    def acquire(cls, workers: int, nice: int = 0) -> LoopPool:
+        loop = asyncio.get_running_loop()
+        if cls.pool is None or cls.pool.loop is not loop:
+            cls.pool = LoopPool(workers, nice, loop)
         cls.users += 1
         return cls.pool
-
-    @staticmethod
-    def _warm(pool: Executor, workers: int, done: Future[None]) -> None:
-        try:
-            warm_up(pool, workers)
-        except BaseException as exc:  # a broken or shut pool: its next task reports it too
-            logger.debug("The extraction pool did not start: %r", exc)
-        done.set_result(None)
-
-    @classmethod
-    def replace_broken(cls, broken: Executor, workers: int) -> Executor:
-        """A fresh pool in place of one whose worker died (every later task would fail)."""
-        if cls.pool is broken:
-            broken.shutdown(wait=False, cancel_futures=True)
-            cls.pool = make_pool(workers, cls.nice)
-            cls.warm = None  # started by the next task, as a fresh pool did before
-        return cls.pool or broken
 
     @classmethod
     def release(cls) -> None:
         cls.users -= 1
         if cls.users <= 0 and cls.pool is not None:
-            if cls.submitter is not None:
-                cls.submitter.stop()
-            cls.pool.shutdown(wait=True, cancel_futures=True)
-            cls.pool, cls.warm, cls.submitter, cls.users = None, None, None, 0
+            cls.pool.close()
+            cls.pool, cls.users = None, 0
 
 
 class WorkerPool:
-    """Runs CPU-bound functions in worker processes.
+    """Runs CPU-bound functions in worker processes (:class:`LoopPool`).
 
     Settings: ``EXTRACT_WORKERS`` (0: one per core; -1: run in the reactor thread, for debugging),
     ``HELPER_NICE`` (added to the workers' niceness).
@@ -164,7 +295,7 @@ class WorkerPool:
 
     def __init__(self, workers: int = 0, nice: int = 0) -> None:
         self.workers, self.nice = workers, nice
-        self._pool: Executor | None = None
+        self._pool: LoopPool | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WorkerPool:
@@ -181,23 +312,13 @@ class WorkerPool:
             self._pool = _SharedPool.acquire(self.workers, self.nice)
 
     async def run(self, func: Callable[..., T], *args: Any) -> T:
-        """``func(*args)`` in a worker process (inline when ``EXTRACT_WORKERS`` is -1)."""
+        """``func(*args)`` in a worker process (inline when ``EXTRACT_WORKERS`` is -1); a
+        worker that dies on it raises ``BrokenProcessPool`` (another takes its place)."""
         if self.workers < 0:
             return func(*args)
         self.start()
         assert self._pool is not None
-        warm = _SharedPool.warm
-        if warm is not None and not warm.done():  # submitting now would block the reactor
-            await asyncio.wrap_future(warm)
-        submitter = _SharedPool.submitter
-        assert submitter is not None
-        try:
-            return await asyncio.wrap_future(submitter.submit(self._pool, func, *args))
-        except BrokenProcessPool:
-            # a worker died (killed, out of memory, a crash in a C extension): start a new pool
-            # so the rest of the crawl goes on; the caller counts this page as a skip
-            self._pool = _SharedPool.replace_broken(self._pool, self.workers)
-            raise
+        return await self._pool.run(func, *args)
 
     def close(self) -> None:
         if self._pool is not None:

@@ -30,8 +30,8 @@ def test_work_runs_in_another_process_and_survives_a_dead_worker():
 
 
 def test_tasks_queued_together_come_back_each_with_its_own_outcome():
-    """Tasks reach the pool through its submitting thread: many at once, each answered with its
-    own result or exception, in any order of completion."""
+    """Tasks written to the workers' pipes by the event loop: many at once, each answered with
+    its own result or exception, in any order of completion."""
 
     async def scenario():
         pool = WorkerPool(workers=2)
