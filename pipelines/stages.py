@@ -15,7 +15,6 @@ Stats: ``extract/articles``, ``extract/skip/<reason>``, ``dedup/<unique|exact|ne
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any
@@ -96,7 +95,7 @@ class StorePipeline(_Stage):
         assert database is not None, "the Database extension is off"
         writer = await database.writer_ready()
         try:
-            kind, outcome = await asyncio.wrap_future(writer.submit(item))
+            kind, outcome = await writer.submit_soon(item)
         except Exception as exc:
             self.stats.inc_value("store/error")
             logger.error("Could not store %s: %r", item.url, exc)

@@ -14,6 +14,8 @@ when the crawl's process is gone (``crawler.lifeline``).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import itertools
 import logging
 import os
@@ -33,9 +35,12 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 # jobs for the store process: (seq, "article", article), (seq, "run", (site, kind, started,
-# figures)), None to stop; messages from it: ("ready",), ("error", why), ("done", seq, result),
+# figures)), a list of those (the articles the reactor thread submitted in one turn of its
+# loop), None to stop; messages from it: ("ready",), ("error", why), ("done", seq, result),
 # ("failed", seq, why), ("answers", [("done" | "failed", seq, result or why), ...]) for a
 # batch of articles, ("closed",)
+
+Job = tuple[int, str, Any]
 
 
 class StoreError(Exception):
@@ -47,7 +52,7 @@ def serve(
     url: str,
     sites_dir: str | None,
     batch: tuple[int, float],
-    jobs: Queue[tuple[int, str, Any] | None],
+    jobs: Queue[Job | list[Job] | None],
     results: Connection,
     owner: int,
     nice: int = 0,
@@ -105,8 +110,14 @@ def serve(
             send(("answers", batch))
 
     writer.after_batch = flush
-    while (job := jobs.get()) is not None:
-        seq, kind, payload = job
+    backlog: list[Job] = []
+    while True:
+        if not backlog:
+            message = jobs.get()
+            if message is None:
+                break
+            backlog = message if isinstance(message, list) else [message]
+        seq, kind, payload = backlog.pop(0)
         if kind == "article":
             future = writer.submit(payload)
             future.add_done_callback(answerer(seq))
@@ -147,10 +158,12 @@ class StoreProcess:
         self.ready: Future[None] = Future()
         # a Queue, not a pipe: put() returns at once (a feeder thread writes), so the reactor
         # never waits on a busy store process
-        self._jobs: Queue[tuple[int, str, Any] | None] = context.Queue()
+        self._jobs: Queue[Job | list[Job] | None] = context.Queue()
         receiver, sender = context.Pipe(duplex=False)
         self._receiver = receiver
-        self._pending: dict[int, Future[Any]] = {}
+        # seq -> (None, a concurrent future) or (the event loop, an asyncio future of it)
+        self._pending: dict[int, tuple[asyncio.AbstractEventLoop | None, Any]] = {}
+        self._outbox: list[Job] = []  # submit_soon's, sent once a loop turn
         self._seq = itertools.count()
         self._lock = threading.Lock()
         self._closed = False
@@ -170,6 +183,31 @@ class StoreProcess:
         """Queue ``article``; the future resolves after its commit in the store process."""
         return self._send("article", article)
 
+    def submit_soon(self, article: Article) -> asyncio.Future[tuple[str, str]]:
+        """:meth:`submit` from the event loop's thread, costing it no other thread's turn:
+        the articles of one turn of the loop go to the store process in one message (one
+        wake of the queue's feeder thread, not one an article), and the answers of a batch
+        come back to the loop in one call (not one wake of the loop an article)."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[tuple[str, str]] = loop.create_future()
+        if self._closed:
+            raise RuntimeError("the store process is closed")
+        with self._lock:
+            if self._failed is not None:
+                future.set_exception(StoreError(self._failed))
+                return future
+            seq = next(self._seq)
+            self._pending[seq] = (loop, future)
+        self._outbox.append((seq, "article", article))
+        if len(self._outbox) == 1:
+            loop.call_soon(self._send_outbox)
+        return future
+
+    def _send_outbox(self) -> None:
+        jobs, self._outbox = self._outbox, []
+        if jobs:
+            self._jobs.put(jobs)
+
     def record_run(
         self, site: str, kind: str, started: str, figures: dict[str, Any]
     ) -> Future[list[str]]:
@@ -186,7 +224,8 @@ class StoreProcess:
                 future.set_exception(StoreError(self._failed))
                 return future
             seq = next(self._seq)
-            self._pending[seq] = future
+            self._pending[seq] = (None, future)
+        self._send_outbox()  # in order: what submit_soon queued first
         self._jobs.put((seq, kind, payload))
         return future
 
@@ -194,6 +233,7 @@ class StoreProcess:
         """Store what was sent, then stop the process (idempotent)."""
         if not self._closed:
             self._closed = True
+            self._send_outbox()
             if self._process.is_alive():
                 self._jobs.put(None)
         self._reader.join()
@@ -208,10 +248,9 @@ class StoreProcess:
             while True:
                 message = self._receiver.recv()
                 if message[0] == "answers":
-                    for answer in message[1]:
-                        self._answer(answer)
+                    self._answer_all(message[1])
                 elif message[0] in ("done", "failed"):
-                    self._answer(message)
+                    self._answer_all([message])
                 elif message[0] == "ready":
                     logger.debug("The store process is ready")
                     self.ready.set_result(None)
@@ -228,17 +267,36 @@ class StoreProcess:
             pending, self._pending = self._pending, {}
         if not self.ready.done():
             self.ready.set_exception(StoreError(why))
-        for future in pending.values():
-            future.set_exception(StoreError(why))
+        self._settle_all([(entry, "failed", why) for entry in pending.values()])
         self._receiver.close()
 
-    def _answer(self, message: tuple[str, int, Any]) -> None:
-        kind, seq, value = message
-        if kind == "done":
-            self._settle(seq).set_result(value)
-        else:
-            self._settle(seq).set_exception(StoreError(value))
-
-    def _settle(self, seq: int) -> Future[Any]:
+    def _answer_all(self, messages: list[tuple[str, int, Any]]) -> None:
         with self._lock:
-            return self._pending.pop(seq)
+            entries = [(self._pending.pop(seq), kind, value) for kind, seq, value in messages]
+        self._settle_all(entries)
+
+    def _settle_all(self, entries: list[tuple[tuple[Any, Any], str, Any]]) -> None:
+        """Settle concurrent futures here, and each loop's futures in one call on its thread."""
+        by_loop: dict[Any, list[tuple[Any, str, Any]]] = {}
+        for (loop, future), kind, value in entries:
+            if loop is None:
+                _settle(future, kind, value)
+            else:
+                by_loop.setdefault(loop, []).append((future, kind, value))
+        for loop, settled in by_loop.items():
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+                loop.call_soon_threadsafe(_settle_each, settled)
+
+
+def _settle(future: Any, kind: str, value: Any) -> None:
+    if future.done():  # cancelled by its caller
+        return
+    if kind == "done":
+        future.set_result(value)
+    else:
+        future.set_exception(StoreError(value))
+
+
+def _settle_each(settled: list[tuple[Any, str, Any]]) -> None:
+    for future, kind, value in settled:
+        _settle(future, kind, value)
