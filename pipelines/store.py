@@ -64,7 +64,9 @@ class BatchWriter:
     ``STORE_BATCH_SIZE`` and ``STORE_BATCH_WAIT`` in a crawl or replay). Dedup takes the whole
     batch at once (:func:`pipelines.dedup.index.assign_batch`: a fixed number of lookups per
     batch; articles of one batch see each other as if assigned one by one), then each article
-    is stored. When the batch's transaction fails, the batch is written again one article per
+    is stored. With ``idle``, a batch also closes once no article came for that long (a crawl's
+    store process: its last articles are not held ``max_wait`` after the last download, while
+    the crawl waits for them to close). When the batch's transaction fails, the batch is written again one article per
     savepoint, so only the bad article fails. ``after_batch`` is called in the writer thread once
     every future of a batch is settled, and when the writer stops on an error (the store
     process sends a batch's answers together).
@@ -77,10 +79,12 @@ class BatchWriter:
         batch_size: int,
         max_wait: float,
         after_batch: Callable[[], None] | None = None,
+        idle: float | None = None,
     ) -> None:
         self.factory = factory
         self.site_names = site_names
         self.batch_size, self.max_wait = batch_size, max_wait
+        self.idle = max_wait if idle is None else min(idle, max_wait)
         self.after_batch = after_batch
         self._jobs: queue.Queue[Job | None] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="countynews-store", daemon=True)
@@ -135,8 +139,9 @@ class BatchWriter:
             deadline = time.monotonic() + self.max_wait
             stop = False
             while len(batch) < self.batch_size:
+                wait = min(self.idle, deadline - time.monotonic())
                 try:
-                    job = self._jobs.get(timeout=max(0.0, deadline - time.monotonic()))
+                    job = self._jobs.get(timeout=max(0.0, wait))
                 except queue.Empty:
                     break
                 if job is None:

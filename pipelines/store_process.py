@@ -81,7 +81,10 @@ def serve(
         from pipelines.store import BatchWriter
 
         factory = session_factory(open_engine(url))
-        writer = BatchWriter(factory, SiteNames(sites_dir, names), *batch)
+        size, wait = batch
+        # the crawl's articles come every few ms while it downloads: a gap of a quarter of the
+        # wait is its end (or a pause), and the last batch is written at once
+        writer = BatchWriter(factory, SiteNames(sites_dir, names), size, wait, idle=wait / 4)
     except BaseException as exc:
         send(("error", f"{type(exc).__name__}: {exc}"))
         return
