@@ -3,7 +3,9 @@
 Registered by ``crawler.addons.ArchiveAddon`` next to the downloader (see the priority there),
 so it sees the body before decompression and every redirect, 404 and robots.txt answer. It
 never changes the request or the response; it puts the response record's location into
-``request.meta["warc"]`` for the spider to copy into the ``Page``.
+``request.meta["warc"]`` for the spider to copy into the ``Page``. Responses that come from
+the archive already (flagged ``cached`` by Scrapy's HTTP cache, :data:`ARCHIVED` by
+``crawler.middlewares.warc_resume``) are not written again.
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ if TYPE_CHECKING:
     from scrapy.http import Response
 
 logger = logging.getLogger(__name__)
+
+# the flag of a response rebuilt from a record of our WARCs (its meta["warc"] points there)
+ARCHIVED = "archived"
 
 
 def _headers(headers: Any) -> list[tuple[str, str]]:
@@ -256,7 +261,7 @@ class WarcCaptureMiddleware:
         records are on disk, since what is stored points at them. Compressing and hashing run
         in a thread of their own (zlib and hashlib release the GIL), so the reactor goes on
         downloading meanwhile; without a running asyncio loop they run here."""
-        if self.writer is None or "cached" in response.flags:
+        if self.writer is None or "cached" in response.flags or ARCHIVED in response.flags:
             return response
         started = time.thread_time()
         req, resp = request_data(request), response_data(response)

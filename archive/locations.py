@@ -1,0 +1,73 @@
+"""Where the response records of given URLs sit in a crawl's WARC files, found by reading the
+files (no index needed): a resumed crawl reads those records back instead of fetching the
+pages again.
+
+Only whole files are read: ``*.warc.gz`` as ``WarcWriter`` names them, closed or repaired,
+never a ``.open`` file (a live writer's, or one the repair left because it is damaged).
+"""
+
+from __future__ import annotations
+
+import glob
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from archive.reader import ReadStats, iter_records
+
+Location = tuple[str, int, int]  # file name, offset and length of a response record
+
+# WarcWriter's names: <prefix>-<YYYYmmddHHMMSSffffff UTC, when the file was opened>-<serial>-...
+_STAMP = re.compile(r"-(\d{20})-\d{5}-[^-]+-\d+\.warc\.gz$")
+
+
+def stamp_of(warc_date: str) -> str:
+    """``warc_date`` (``2026-12-04T15:36:26.123456Z``, microseconds optional) as a file-name
+    stamp (``20261204153626123456``)."""
+    return re.sub(r"\D", "", warc_date)[:20].ljust(20, "0")
+
+
+def written_since(directory: str | Path, prefix: str, since: str) -> list[Path]:
+    """The closed WARC files of ``directory`` named ``<prefix>-...`` by ``WarcWriter`` and
+    opened at or after the WARC date ``since``, oldest first."""
+    root = Path(directory)
+    if not root.is_dir():
+        return []
+    start = stamp_of(since)
+    found = []
+    for path in root.glob(f"{glob.escape(prefix)}-*.warc.gz"):
+        match = _STAMP.search(path.name)
+        if match and path.name[: match.start()] == prefix and match.group(1) >= start:
+            found.append((match.group(1), path.name, path))
+    return [path for *_, path in sorted(found)]
+
+
+def _status(block: bytes) -> int:
+    """The status code of an HTTP response block (0 where its first line is none)."""
+    parts = block[:64].split(b"\r\n", 1)[0].split(b"\n", 1)[0].split(None, 2)
+    if len(parts) >= 2 and parts[0].upper().startswith(b"HTTP/") and parts[1].isdigit():
+        return int(parts[1])
+    return 0
+
+
+def ok_responses(
+    paths: Iterable[Path],
+    wanted: Callable[[str], bool],
+    since: str = "",
+    stats: ReadStats | None = None,
+) -> dict[str, Location]:
+    """URL -> location of the last ``response`` record with HTTP status 200, dated at or after
+    ``since``, of every URL ``wanted`` accepts in ``paths`` (read in order). Unreadable
+    records are skipped and counted in ``stats``, as by ``archive.reader``."""
+    found: dict[str, Location] = {}
+    start = stamp_of(since)
+    for path in paths:
+        for raw, offset, length in iter_records(path, stats):
+            if (raw.get("WARC-Type") or "").lower() != "response":
+                continue
+            if stamp_of(raw.get("WARC-Date") or "") < start or _status(raw.block) != 200:
+                continue
+            url = (raw.get("WARC-Target-URI") or "").strip().removeprefix("<").removesuffix(">")
+            if url and wanted(url):
+                found[url] = (path.name, offset, length)
+    return found
