@@ -172,7 +172,8 @@ class CrawlResume:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlResume:
-        site = getattr(crawler.spider, "name", None) or "crawl"
+        spider = crawler.spider or crawler.spidercls  # the class names it before it is made
+        site = getattr(spider, "name", None) or "crawl"
         ext = cls(
             crawler, data_dir(crawler.settings) / "runs", site, crawler.settings.get("JOBDIR")
         )
