@@ -1,5 +1,5 @@
-"""A crawl killed with a deep backlog (many pages downloaded into its WARC, none of them stored
-yet) resumes without fetching those pages again: they are read back from their WARC records
+"""A crawl killed with a deep backlog (many pages downloaded into its WARC and not stored yet)
+resumes without fetching those pages again: they are read back from their WARC records
 (``crawler.middlewares.warc_resume``), and the articles stored from them are the articles a
 clean crawl stores, pointing at the killed crawl's records."""
 
@@ -34,10 +34,10 @@ def stored_urls(db: Path) -> set[str]:
 def archived_not_stored(warc: Path, truth: set[str], stored: set[str]) -> dict[str, dict]:
     """URL -> location of the whole 200 response records of articles not stored, read from
     the killed crawl's WARCs as it left them (its open file included)."""
-    files = sorted(warc.glob("*.warc.gz*"))
+    files, wanted = sorted(warc.glob("*.warc.gz*")), truth - stored
     found = {}
     for capture in iter_captures(files, ReadStats(), types=("response",)):
-        if capture.status == 200 and capture.url in truth - stored:
+        if capture.status == 200 and capture.url in wanted:
             name = capture.file.removesuffix(".open")
             found[capture.url] = {"file": name, "offset": capture.offset, "length": capture.length,
                                   "date": capture.date}  # fmt: skip
@@ -68,7 +68,8 @@ def test_a_killed_crawl_reads_its_downloaded_pages_back_from_the_warc(tmp_path):
         assert interrupt(proc, "sigkill", random.Random(0)) == 0
         stored = stored_urls(db)
         backlog = archived_not_stored(data / "warc", truth, stored)
-        assert len(backlog) >= 20, f"only {len(backlog)} pages waited for the store at the kill"
+        # ~30 on an idle machine; fewer where a loaded one made the 30 downloads outlast a batch
+        assert len(backlog) >= 10, f"only {len(backlog)} pages waited for the store at the kill"
         killed_fetches = Counter(u for _, u, status in sim.requests() if status == 200)
 
         sim.reset_requests()
