@@ -2,23 +2,28 @@
 files (no index needed): a resumed crawl reads those records back instead of fetching the
 pages again.
 
-Only whole files are read: ``*.warc.gz`` as ``WarcWriter`` names them, closed or repaired,
-never a ``.open`` file (a live writer's, or one the repair left because it is damaged).
+:func:`written_since` gives closed files only (``*.warc.gz`` as ``WarcWriter`` names them,
+closed or repaired), never a ``.open`` one (a live writer's, or one the repair left because it
+is damaged). :func:`written_by` gives a dead process's files, its ``.open`` file too once no
+writer holds its lock: its whole records are read, a partial last one is a counted skip.
 """
 
 from __future__ import annotations
 
+import fcntl
 import glob
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from archive.reader import ReadStats, iter_records
+from archive.writer import OPEN_SUFFIX, host_label
 
 Location = tuple[str, int, int]  # file name, offset and length of a response record
 
 # WarcWriter's names: <prefix>-<YYYYmmddHHMMSSffffff UTC, when the file was opened>-<serial>-...
 _STAMP = re.compile(r"-(\d{20})-\d{5}-[^-]+-\d+\.warc\.gz$")
+_NAME = re.compile(r"-(\d{20})-(\d{5})-([^-]+)-(\d+)\.warc\.gz(\.open)?$")
 
 
 def stamp_of(warc_date: str) -> str:
@@ -39,6 +44,44 @@ def written_since(directory: str | Path, prefix: str, since: str) -> list[Path]:
         match = _STAMP.search(path.name)
         if match and path.name[: match.start()] == prefix and match.group(1) >= start:
             found.append((match.group(1), path.name, path))
+    return [path for *_, path in sorted(found)]
+
+
+def date_of(path: Path) -> str:
+    """The WARC date at which ``WarcWriter`` opened ``path`` (from its name)."""
+    match = _NAME.search(path.name)
+    d = match.group(1) if match else "00000000000000000000"
+    return f"{d[:4]}-{d[4:6]}-{d[6:8]}T{d[8:10]}:{d[10:12]}:{d[12:14]}.{d[14:]}Z"
+
+
+def _unlocked(path: Path) -> bool:
+    """Whether no writer holds ``path`` (a shared lock is free to take, and is let go)."""
+    try:
+        with path.open("rb") as fh:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+    except OSError:  # BlockingIOError: held; FileNotFoundError: renamed meanwhile
+        return False
+    return True
+
+
+def written_by(directory: str | Path, prefix: str, hostname: str, pid: int) -> list[Path]:
+    """The WARC files of ``directory`` named ``<prefix>-...`` that process ``pid`` of
+    ``hostname`` wrote, oldest first: closed ones, and ``.open`` ones no writer holds."""
+    root = Path(directory)
+    if not root.is_dir():
+        return []
+    host = host_label(hostname)
+    found = []
+    for path in root.glob(f"{glob.escape(prefix)}-*.warc.gz*"):
+        match = _NAME.search(path.name)
+        if not match or path.name[: match.start()] != prefix:
+            continue
+        if (match.group(3), match.group(4)) != (host, str(pid)):
+            continue
+        if path.name.endswith(OPEN_SUFFIX) and not _unlocked(path):
+            continue
+        found.append((match.group(1), match.group(2), path))
     return [path for *_, path in sorted(found)]
 
 
@@ -68,6 +111,6 @@ def ok_responses(
             if stamp_of(raw.get("WARC-Date") or "") < start or _status(raw.block) != 200:
                 continue
             url = (raw.get("WARC-Target-URI") or "").strip().removeprefix("<").removesuffix(">")
-            if url and wanted(url):
-                found[url] = (path.name, offset, length)
+            if url and wanted(url):  # located under its final name, .open or not
+                found[url] = (path.name.removesuffix(OPEN_SUFFIX), offset, length)
     return found

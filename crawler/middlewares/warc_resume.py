@@ -10,7 +10,9 @@ started; a request for one of them gets a response rebuilt from its record (stat
 body as received) and ``meta["warc"]`` pointing at that record, so the page goes through the
 other middlewares, the spider and the pipelines exactly as it did the first time, and the
 article stored is the one the killed crawl would have stored. A record that cannot be read
-back is fetched from the network.
+back is fetched from the network. A distributed worker does the same with the files of a dead
+worker whose leased requests it put back in the queue (its ``.open`` file too, unlocked once
+the writer is gone, read up to its last whole record and renamed by the next repair).
 """
 
 from __future__ import annotations
@@ -24,14 +26,16 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 
-from archive.locations import Location, ok_responses, written_since
+from archive.locations import Location, date_of, ok_responses, written_by, written_since
 from archive.reader import ReadStats, read_record
-from crawler.extensions.resume import CrawlResume
+from archive.writer import OPEN_SUFFIX
+from crawler.extensions.resume import CrawlResume, stored_since
 from crawler.middlewares.warc import ARCHIVED
 from crawler.settings import warc_dir
+from crawler.signals import leases_requeued
 
 if TYPE_CHECKING:
-    from collections.abc import Coroutine
+    from collections.abc import Callable, Coroutine
     from pathlib import Path
 
     from scrapy import Request
@@ -45,93 +49,115 @@ class WarcResumeMiddleware:
     """Answers a resumed crawl's article requests from the unfinished crawl's WARC records.
 
     Registered by ``crawler.addons.ArchiveAddon`` with the capture middleware (see the priority
-    there). Settings: ``WARC_ENABLED``, ``WARC_DIR``, ``WARC_PREFIX``. Stats:
-    ``resume/warc_pages`` (pages found in the WARCs and not stored), ``resume/from_warc``
-    (requests answered from a record), ``resume/from_warc/unreadable`` (records that could not
-    be read back: fetched from the network), ``resume/warc_skipped`` (damaged records the scan
-    passed over).
+    there). In a distributed crawl, when the scheduler puts a dead worker's leases back in the
+    queue (``crawler.scheduler.leases_requeued``), that worker's WARC files are read the same
+    way: the pages it downloaded and did not store come back from its records.
+
+    Settings: ``WARC_ENABLED``, ``WARC_DIR``, ``WARC_PREFIX``. Stats: ``resume/warc_pages``
+    (pages found in the WARCs and not stored), ``resume/from_warc`` (requests answered from a
+    record), ``resume/from_warc/unreadable`` (records that could not be read back: fetched from
+    the network), ``resume/warc_skipped`` (damaged records the scans passed over).
     """
 
     def __init__(self, crawler: Crawler, directory: Path, prefix: str) -> None:
         self.crawler = crawler
         self.directory = directory
         self.prefix = prefix
-        self.pages: dict[str, Location] | None = None  # None until the WARCs were read
-        self._scan: asyncio.Future[dict[str, Location]] | None = None
+        self.pages: dict[str, Location] = {}
+        self.started = False  # the unfinished crawls' WARCs are being or have been read
+        self._scans: set[asyncio.Future[dict[str, Location]]] = set()  # article requests wait
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcResumeMiddleware:
         settings = crawler.settings
         if not settings.getbool("WARC_ENABLED", True):
             raise NotConfigured
-        return cls(crawler, warc_dir(settings), settings.get("WARC_PREFIX"))
+        mw = cls(crawler, warc_dir(settings), settings.get("WARC_PREFIX"))
+        crawler.signals.connect(mw.adopt, signal=leases_requeued)
+        return mw
 
     def _count(self, key: str, value: int = 1) -> None:
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(key, value)
 
+    @property
+    def _site(self) -> str:
+        return str(getattr(self.crawler.spider, "name", None) or "crawl")
+
     def process_request(
         self, request: Request
     ) -> Response | Coroutine[Any, Any, Response | None] | None:
-        pages = self.pages
-        if pages is None:
-            return self._before_scan(request)
-        if pages and request.url in pages:
-            return self._answer(request, pages)
+        if not self.started:
+            self.started = True
+            resume = self.crawler.get_extension(CrawlResume)
+            if resume is not None and resume.since is not None:
+                since = resume.since
+                files = written_since(self.directory, f"{self.prefix}-{self._site}", since)
+                self._read(files, since, resume.stored, "the unfinished crawl")
+        if self._scans and request.meta.get("kind") == "article":
+            return self._after_scans(request)
+        if request.url in self.pages:
+            return self._answer(request, self.pages)
         return None
 
-    def _before_scan(self, request: Request) -> Coroutine[Any, Any, Response | None] | None:
-        """Start reading the WARCs (in a thread: a long crawl's files take seconds); only an
-        article request waits for it."""
-        resume = self.crawler.get_extension(CrawlResume)
-        if resume is None or resume.since is None:
-            self.pages = {}
-            return None
-        if self._scan is None:
-            try:
-                loop = asyncio.get_running_loop()
-            except RuntimeError:  # no asyncio reactor: read them here
-                self.pages = self.scan(resume)
-                return self.process_request(request)  # type: ignore[return-value]
-            self._scan = loop.run_in_executor(None, self.scan, resume)
-            self._scan.add_done_callback(self._scanned)
-        if request.meta.get("kind") != "article":
-            return None
-        return self._after_scan(request, self._scan)
+    def adopt(self, worker: str) -> None:
+        """Read the WARCs of ``worker`` (a dead distributed worker whose leases were requeued)."""
+        from crawler.scheduler import worker_process  # a distributed crawl: loaded already
+
+        host, pid = worker_process(worker)
+        files = written_by(self.directory, f"{self.prefix}-{self._site}", host, pid)
+        if not files:
+            return
+        since = date_of(files[0])
+
+        def stored() -> set[str]:
+            return stored_since(self.crawler, self._site, since)
+
+        self._read(files, since, stored, f"worker {worker}")
+
+    def _read(
+        self, files: list[Path], since: str, stored: Callable[[], set[str]], whose: str
+    ) -> None:
+        """Scan ``files`` in a thread (a long crawl's files take seconds) and add what they
+        hold to :attr:`pages`; meanwhile article requests wait. Without a running asyncio loop
+        the scan runs here."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.pages.update(self.scan(files, since, stored, whose))
+            return
+        scan = loop.run_in_executor(None, self.scan, files, since, stored, whose)
+        self._scans.add(scan)
+        scan.add_done_callback(self._scanned)
 
     def _scanned(self, scan: asyncio.Future[dict[str, Location]]) -> None:
-        if self.pages is None:
-            self.pages = {} if scan.cancelled() else scan.result()
+        self._scans.discard(scan)
+        if not scan.cancelled() and scan.exception() is None:
+            self.pages.update(scan.result())
 
-    async def _after_scan(
-        self, request: Request, scan: asyncio.Future[dict[str, Location]]
-    ) -> Response | None:
-        await asyncio.shield(scan)  # a request cancelled meanwhile leaves the scan running
-        pages = self.pages if self.pages is not None else scan.result()
-        self.pages = pages
-        return self._answer(request, pages) if request.url in pages else None
+    async def _after_scans(self, request: Request) -> Response | None:
+        while self._scans:  # shielded: a request cancelled meanwhile leaves the scans running
+            await asyncio.shield(asyncio.gather(*self._scans, return_exceptions=True))
+            await asyncio.sleep(0)  # their callbacks have added their pages
+        return self._answer(request, self.pages) if request.url in self.pages else None
 
-    def scan(self, resume: CrawlResume) -> dict[str, Location]:
-        """URL -> record of the site's article pages with a whole 200 response in the WARCs
-        written since the unfinished crawl started, less those stored since then."""
-        assert resume.since is not None
-        spider = self.crawler.spider
-        site = getattr(spider, "name", "crawl")
-        profile = getattr(spider, "profile", None)
+    def scan(
+        self, files: list[Path], since: str, stored: Callable[[], set[str]], whose: str
+    ) -> dict[str, Location]:
+        """URL -> record of the site's article pages with a whole 200 response dated since
+        ``since`` in ``files``, less those stored since then (``stored``)."""
+        site = self._site
+        profile = getattr(self.crawler.spider, "profile", None)
         if profile is None:
             return {}
         try:
-            stored = resume.stored()
-            files = written_since(self.directory, f"{self.prefix}-{site}", resume.since)
+            done = stored()
             stats = ReadStats()
             found = ok_responses(
-                files,
-                lambda url: profile.is_article(url) and url not in stored,
-                resume.since,
-                stats,
+                files, lambda url: profile.is_article(url) and url not in done, since, stats
             )
         except Exception as exc:  # the pages are fetched again: nothing is lost
-            logger.error("%s: could not read the unfinished crawl's WARCs: %r", site, exc)
+            logger.error("%s: could not read the WARCs of %s: %r", site, whose, exc)
             return {}
         skipped = sum(stats.skipped.values())
         if skipped:
@@ -141,10 +167,11 @@ class WarcResumeMiddleware:
         if found:
             self._count("resume/warc_pages", len(found))
         logger.info(
-            "%s: %d article pages the unfinished crawl archived but did not store come from its "
-            "WARC records (%d files read), not from the network",
+            "%s: %d article pages %s archived but did not store come from its WARC records "
+            "(%d files read), not from the network",
             site,
             len(found),
+            whose,
             len(files),
         )
         return found
@@ -155,8 +182,11 @@ class WarcResumeMiddleware:
         file, offset, length = pages.pop(request.url)
         if request.method != "GET":
             return None
+        path = self.directory / file
+        if not path.exists():  # a dead worker's file, not repaired yet
+            path = path.with_name(file + OPEN_SUFFIX)
         try:
-            capture = read_record(self.directory / file, offset, decode=False, verify_digest=True)
+            capture = read_record(path, offset, decode=False, verify_digest=True)
         except (ValueError, OSError) as exc:
             reason = str(exc)
         else:

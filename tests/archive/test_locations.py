@@ -1,13 +1,16 @@
-"""Finding a site's response records by URL in the WARCs written since a moment
-(``archive.locations``), and reading one back as received (``read_record(decode=False)``)."""
+"""Finding a site's response records by URL in the WARCs written since a moment or by a dead
+process (``archive.locations``), and reading one back as received (``read_record(decode=False)``)."""
 
 from __future__ import annotations
 
 import gzip
+import os
+import socket
 from datetime import UTC, datetime
 
 from archive import ReadStats, read_record
-from archive.locations import ok_responses, stamp_of, written_since
+from archive.locations import date_of, ok_responses, stamp_of, written_by, written_since
+from archive.writer import host_label
 from tests.archive.factory import (
     ARTICLE_HTML,
     fixed_clock,
@@ -84,3 +87,25 @@ def test_a_record_read_back_as_received_keeps_its_content_encoding(writer, tmp_p
     assert decoded.body.decode("utf-8") == ARTICLE_HTML
     assert decoded.header("Content-Encoding") is None
     assert (raw.record_id, raw.date, raw.length) == (ref.record_id, ref.date, ref.length)
+
+
+def test_a_dead_process_files_include_its_open_file_once_no_writer_holds_it(tmp_path):
+    directory = tmp_path / "warc"
+    live = make_writer(directory, prefix="crawl-county")
+    ref = live.write_exchange(request(A), plain_response(A, b"<p>a</p>"))
+    host, pid = host_label(socket.gethostname()), os.getpid()
+    try:
+        assert written_by(directory, "crawl-county", socket.gethostname(), pid) == []  # held
+        # the same bytes left by a process killed mid-write: unlocked, a partial record at the end
+        opened = directory / f"{ref.file}.open"
+        dead = directory / (ref.file.replace(f"-{host}-{pid}.", f"-{host}-99999999.") + ".open")
+        dead.write_bytes(opened.read_bytes() + b"\x1f\x8b\x08\x00partial")
+    finally:
+        live.close()
+    files = written_by(directory, "crawl-county", socket.gethostname(), 99999999)
+    assert files == [dead]
+    stats = ReadStats()
+    found = ok_responses(files, lambda url: True, "", stats)
+    assert found == {A: (dead.name.removesuffix(".open"), ref.offset, ref.length)}
+    assert sum(stats.skipped.values()) == 1  # the partial record, counted
+    assert date_of(dead) == "2020-02-25T01:00:00.000000Z"
