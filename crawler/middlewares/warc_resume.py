@@ -50,7 +50,7 @@ class WarcResumeMiddleware:
 
     Registered by ``crawler.addons.ArchiveAddon`` with the capture middleware (see the priority
     there). In a distributed crawl, when the scheduler puts a dead worker's leases back in the
-    queue (``crawler.scheduler.leases_requeued``), that worker's WARC files are read the same
+    queue (``crawler.signals.leases_requeued``), that worker's WARC files are read the same
     way: the pages it downloaded and did not store come back from its records.
 
     Settings: ``WARC_ENABLED``, ``WARC_DIR``, ``WARC_PREFIX``. Stats: ``resume/warc_pages``
