@@ -111,11 +111,13 @@ def to_capture(
     length: int,
     max_body: int = MAX_BODY,
     verify_digest: bool = False,
+    decode: bool = True,
 ) -> Capture:
     """Build a ``Capture`` from a parsed record (raises ``ParseError`` on a bad HTTP block).
 
     With ``verify_digest``, a response whose sha1 ``WARC-Payload-Digest`` matches neither the
-    de-chunked nor the framed payload is a ``bad_digest`` error.
+    de-chunked nor the framed payload is a ``bad_digest`` error. Without ``decode``, the body
+    and headers stay as received (``Content-Encoding`` kept, only transfer framing removed).
     """
     rtype = (raw.get("WARC-Type") or "").lower()
     status, headers, body = 0, [], raw.block
@@ -137,7 +139,7 @@ def to_capture(
             headers = [(k, v) for k, v in headers if k.lower() != "transfer-encoding"]
         if verify_digest and rtype == "response":
             _check_digest(raw.get("WARC-Payload-Digest"), body, framed)
-        coding = names.get("content-encoding", "")
+        coding = names.get("content-encoding", "") if decode else ""
         if coding and body:
             body = content_decode(body, coding, max_body)
             headers = [(k, v) for k, v in headers if k.lower() != "content-encoding"]
@@ -319,8 +321,32 @@ def iter_captures(
                 buf.close()
 
 
-def read_record(file: str | os.PathLike[str], offset: int) -> Capture:
-    """The capture at ``offset`` of ``file`` (a ``RecordRef``); raises ``ValueError`` if unreadable."""
+def iter_records(
+    path: str | os.PathLike[str], stats: ReadStats | None = None
+) -> Iterator[tuple[RawRecord, int, int]]:
+    """(record, offset, length) of every readable record of one WARC file, of any type, its
+    block as stored; skips counted in ``stats`` as by :func:`iter_captures`."""
+    stats = stats if stats is not None else ReadStats()
+    path = Path(path)
+    try:
+        buf = _open_buffer(path)
+    except OSError as exc:
+        stats.skip(str(path), 0, "unreadable_file", str(exc))
+        return
+    try:
+        for record in _iter_raw(buf, path.name, stats, path):
+            stats.records += 1
+            yield record
+    finally:
+        if isinstance(buf, mmap.mmap):
+            buf.close()
+
+
+def read_record(
+    file: str | os.PathLike[str], offset: int, *, decode: bool = True, verify_digest: bool = False
+) -> Capture:
+    """The capture at ``offset`` of ``file`` (a ``RecordRef``); raises ``ValueError`` if
+    unreadable. ``decode`` and ``verify_digest`` as for :func:`to_capture`."""
     path = Path(file)
     buf = _open_buffer(path)
     try:
@@ -334,7 +360,9 @@ def read_record(file: str | os.PathLike[str], offset: int) -> Capture:
         else:
             raw, end = parse_record(buf, offset)
             length = end - offset
-        return to_capture(raw, path.name, offset, length)
+        return to_capture(
+            raw, path.name, offset, length, verify_digest=verify_digest, decode=decode
+        )
     except ParseError as exc:
         raise ValueError(f"{path.name}:{offset}: {exc}") from None
     finally:

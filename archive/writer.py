@@ -66,6 +66,11 @@ class RecordRef:
 DEFAULT_MAX_SIZE = 1_000_000_000  # bytes: a file is closed and the next opened past this
 
 
+def host_label(hostname: str) -> str:
+    """The host name as WARC file names carry it."""
+    return re.sub(r"[^A-Za-z0-9.]+", "_", hostname) or "host"
+
+
 def _software() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -103,7 +108,7 @@ class WarcWriter:
         self.info = dict(info or {})
         self._make_id = make_record_id or new_record_id
         self._now = now or utc_now
-        self._host = re.sub(r"[^A-Za-z0-9.]+", "_", socket.gethostname()) or "host"
+        self._host = host_label(socket.gethostname())
         self._serial = 0
         self._fh: BinaryIO | None = None
         self._path: Path | None = None

@@ -16,19 +16,28 @@ if TYPE_CHECKING:
 # HttpCompressionMiddleware (590) we see the body as received, before decompression and redirects;
 # process_request runs after every other middleware (user agent, Accept-Encoding) has set headers.
 WARC_CAPTURE_PRIORITY = 950
+# a resumed crawl's pages read back from its WARC records, in place of the download (as
+# HttpCacheMiddleware does at 900): every other process_request has run, and on the way back
+# every process_response runs as for a download (the capture's skips them: ARCHIVED)
+WARC_RESUME_PRIORITY = 940
 
 
 class ArchiveAddon:
-    """Registers :class:`crawler.middlewares.warc.WarcCaptureMiddleware` unless
-    ``WARC_ENABLED`` is false."""
+    """Registers :class:`crawler.middlewares.warc.WarcCaptureMiddleware` and
+    :class:`crawler.middlewares.warc_resume.WarcResumeMiddleware` unless ``WARC_ENABLED`` is
+    false."""
 
     def update_settings(self, settings: BaseSettings) -> None:
         if not settings.getbool("WARC_ENABLED", True):
             return
         from crawler.middlewares.warc import WarcCaptureMiddleware
+        from crawler.middlewares.warc_resume import WarcResumeMiddleware
 
         settings.set_in_component_priority_dict(
             "DOWNLOADER_MIDDLEWARES", WarcCaptureMiddleware, WARC_CAPTURE_PRIORITY
+        )
+        settings.set_in_component_priority_dict(
+            "DOWNLOADER_MIDDLEWARES", WarcResumeMiddleware, WARC_RESUME_PRIORITY
         )
 
 

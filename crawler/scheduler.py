@@ -28,6 +28,8 @@ from scrapy import signals
 from scrapy.utils.asyncio import create_looping_call
 from scrapy_redis.scheduler import Scheduler
 
+from crawler.signals import leases_requeued
+
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
@@ -55,6 +57,12 @@ return #items
 """
 
 
+def worker_process(worker: str) -> tuple[str, int]:
+    """(host name, process id) of a worker id made by :func:`worker_id`."""
+    host, pid, _ = worker.rsplit(".", 2)
+    return host, int(pid)
+
+
 def worker_id() -> str:
     host = socket.gethostname().replace(":", "_") or "host"
     return f"{host}.{os.getpid()}.{uuid.uuid4().hex[:6]}"
@@ -66,6 +74,7 @@ class LeasedScheduler(Scheduler):
     Settings: scrapy-redis's, plus ``DISTRIBUTED_LEASE_TTL`` (seconds a dead worker's requests
     stay leased, default 30) and ``DISTRIBUTED_RUN_TTL`` (seconds the run's keys stay after its
     last worker closes, default 7 days; 0: kept). Stats: ``lease/acked``, ``lease/requeued``.
+    Signals: ``crawler.signals.leases_requeued`` for each dead worker whose requests it requeued.
     """
 
     lease_ttl = 30.0
@@ -134,6 +143,8 @@ class LeasedScheduler(Scheduler):
             if count and count > 0:
                 logger.warning("Requeued %d requests of worker %s (heartbeat lost)", count, worker)
                 total += count
+                # its pages downloaded and not stored are read back from its WARCs
+                self.crawler.signals.send_catch_log(leases_requeued, worker=worker)
         if total:
             self._stat("lease/requeued", total)
         return total

@@ -98,9 +98,11 @@ STORE_BATCH_SIZE = int(_env("STORE_BATCH_SIZE", 1000))
 # seconds a batch waits to fill: a batch's statements and commit cost ~6 ms of the store
 # process's CPU whatever its size, and 0.05 made ~100 batches of a 480-article portal, 0.1 ~65
 STORE_BATCH_WAIT = float(_env("STORE_BATCH_WAIT", 0.1))
-# article pages downloaded but not yet stored before downloads wait (0: CONCURRENT_REQUESTS);
-# what a killed crawl fetches again is at most this plus its in-flight requests
-STORE_MAX_PENDING = int(_env("STORE_MAX_PENDING", 0))
+# article pages downloaded but not yet stored before downloads wait (0: CONCURRENT_REQUESTS).
+# A killed crawl costs only its in-flight requests whatever this is: the pages it downloaded
+# and did not store are read back from its WARC records on resume. 256 against 32: downloads
+# held far less often, the full crawl ~10 % faster (0.84x bare against 0.74x, 4 December)
+STORE_MAX_PENDING = int(_env("STORE_MAX_PENDING", 256))
 # --- refresh: conditional GET, stop paging at known articles (active in `scrapy refresh`) ---
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.refresh.ConditionalGetMiddleware": 580,

@@ -4,8 +4,8 @@ process: its reactor thread only pickles each article onto a queue.
 
 Same contract as ``BatchWriter``: :meth:`StoreProcess.submit` returns a future that resolves to
 ``(kind, outcome)`` once the article's transaction committed, or fails with :class:`StoreError`.
-What was not committed when the crawl dies is in no database: the resumed crawl fetches those
-pages again (the ``Backlog`` bounds how many). The process ignores Ctrl-C (a terminal sends it
+What was not committed when the crawl dies is in no database: the resumed crawl reads those
+pages back from their WARC records (``crawler.middlewares.warc_resume``) and stores them then. The process ignores Ctrl-C (a terminal sends it
 to the whole process group, and the crawl's graceful stop still needs the process to store what
 it was sent, until :meth:`close`); SIGTERM ends it (that is how multiprocessing ends a daemon
 child left running when the crawl's process exits, after a forced stop), and it exits by itself

@@ -3,10 +3,12 @@
 An article page is in the backlog from the moment it reaches the item pipelines until its
 article is committed (or dropped). While the backlog holds ``STORE_MAX_PENDING`` pages, new
 downloads wait (``crawler.middlewares.backlog.BacklogMiddleware`` holds them before they are
-sent), so a crawl killed at any moment has at most that many downloaded pages plus its
-in-flight requests to fetch again on resume, whatever the database, the extraction pool or the
-store process are doing. Downloading never waits on the database otherwise: the pool and the
-store process start in the background while the first pages are fetched.
+sent), so memory and the work left at a stop stay bounded whatever the database, the
+extraction pool or the store process are doing. Downloading never waits on the database
+otherwise: the pool and the store process start in the background while the first pages are
+fetched. A crawl killed at any moment fetches again only its in-flight requests: every page in
+the backlog is whole in the WARC, and the resumed crawl reads it back from its record
+(``crawler.middlewares.warc_resume``).
 """
 
 from __future__ import annotations
@@ -29,10 +31,10 @@ if TYPE_CHECKING:
 class Backlog:
     """Counts the pages between the item pipelines' start and their commit.
 
-    Settings: ``STORE_MAX_PENDING`` (0: ``CONCURRENT_REQUESTS``). Stats: ``backlog/waits``
-    (downloads held while the backlog was full), ``backlog/held_seconds`` (how long downloads
-    were held, in all: the crawl's time lost to the pipelines), ``backlog/max`` (the most pages
-    it held).
+    Settings: ``STORE_MAX_PENDING`` (default 256; 0: ``CONCURRENT_REQUESTS``). Stats:
+    ``backlog/waits`` (downloads held while the backlog was full), ``backlog/held_seconds`` (how
+    long downloads were held, in all: the crawl's time lost to the pipelines), ``backlog/max``
+    (the most pages it held).
     The pipelines call :meth:`enter` when a page arrives; every item the pipelines finish with
     (scraped, dropped or failed: Scrapy's item signals) leaves it.
     """

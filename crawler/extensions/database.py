@@ -42,7 +42,7 @@ class _Open:
     (starting a process waits for the fork server): the first pages are fetched meanwhile, and
     the store pipeline awaits the writer (:meth:`Database.writer_ready`) without blocking the
     reactor. The ``Backlog`` bounds how many pages pile up between their download and their
-    commit while it loads, so a crawl killed then fetches few again."""
+    commit while it loads (a crawl killed then reads them back from its WARC records)."""
 
     def __init__(
         self,

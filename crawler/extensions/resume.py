@@ -6,7 +6,9 @@ exclusive ``fcntl.flock`` (as the WARC writer holds its ``.open`` file). A marke
 locked belongs to a crawl that ended without finishing; the next crawl of that site claims it:
 
 - it resumes: article pages stored since the unfinished crawl started are not fetched again
-  (the database is the source of truth, ``crawler.middlewares.resume``);
+  (the database is the source of truth, ``crawler.middlewares.resume``), and those it
+  downloaded into its WARCs but did not store are read back from their records
+  (``crawler.middlewares.warc_resume``): only its requests in flight are fetched again;
 - if that crawl was killed while running with the same ``JOBDIR``, Scrapy's job state there is
   inconsistent (``requests.seen`` is written as it goes, the queue only at a clean stop), so it
   is removed and the crawl starts over from its start URLs, skipping the stored articles.
@@ -25,6 +27,7 @@ import pickle
 import re
 import shutil
 import socket
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,6 +44,25 @@ logger = logging.getLogger(__name__)
 
 RUNNING = "running"
 JOB_STATE = ("requests.seen", "requests.queue")  # what Scrapy's JOBDIR keeps of the frontier
+
+
+def stored_since(crawler: Crawler, site: str, since: str) -> set[str]:
+    """URLs of ``site``'s article captures stored at or after ``since`` (a WARC date)."""
+    from sqlalchemy import select
+
+    from crawler.db.models import CaptureRow
+    from crawler.extensions.database import Database
+
+    database = crawler.get_extension(Database)
+    if database is None:
+        return set()
+    with database.factory() as session:
+        query = select(CaptureRow.url).where(
+            CaptureRow.site == site,
+            CaptureRow.article_id.is_not(None),
+            CaptureRow.fetched >= since,
+        )
+        return set(session.scalars(query))
 
 
 def claim_unfinished(directory: Path, site: str) -> list[dict[str, Any]]:
@@ -100,7 +122,8 @@ class CrawlResume:
 
     Settings: ``DATA_DIR``, ``JOBDIR``. Stats: ``resume/unfinished_runs``,
     ``resume/job_state_cleared``. :attr:`since` (the WARC date at which the oldest unfinished
-    crawl started, or None) tells ``ResumeMiddleware`` which stored articles to skip.
+    crawl started, or None) and :meth:`stored` tell ``ResumeMiddleware`` which stored articles
+    to skip and ``WarcResumeMiddleware`` which archived pages to read back.
     """
 
     def __init__(self, crawler: Crawler, directory: Path, site: str, jobdir: str | None) -> None:
@@ -108,6 +131,8 @@ class CrawlResume:
         self.directory = directory
         self.site = site
         self.since: str | None = None
+        self._stored: set[str] | None = None
+        self._stored_lock = threading.Lock()
         self.jobdir = str(Path(jobdir).resolve()) if jobdir else None
         directory.mkdir(parents=True, exist_ok=True)
         unfinished = claim_unfinished(directory, site)
@@ -147,12 +172,22 @@ class CrawlResume:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlResume:
-        site = getattr(crawler.spider, "name", None) or "crawl"
+        spider = crawler.spider or crawler.spidercls  # the class names it before it is made
+        site = getattr(spider, "name", None) or "crawl"
         ext = cls(
             crawler, data_dir(crawler.settings) / "runs", site, crawler.settings.get("JOBDIR")
         )
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
+
+    def stored(self) -> set[str]:
+        """URLs of the site's article pages stored since :attr:`since` (read from the database
+        once, by whichever thread asks first; empty when nothing is resumed)."""
+        with self._stored_lock:
+            if self._stored is None:
+                since = self.since
+                self._stored = stored_since(self.crawler, self.site, since) if since else set()
+            return self._stored
 
     def _stat(self, key: str, value: int = 1) -> None:
         if self.crawler.stats is not None:

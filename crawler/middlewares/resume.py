@@ -12,31 +12,14 @@ from typing import TYPE_CHECKING, Any
 from scrapy import Request
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
-from crawler.extensions.database import Database
-from crawler.extensions.resume import CrawlResume
+from crawler.extensions.resume import CrawlResume, stored_since
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
-
-def stored_since(crawler: Crawler, site: str, since: str) -> set[str]:
-    """URLs of ``site``'s article captures stored at or after ``since`` (a WARC date)."""
-    from sqlalchemy import select
-
-    from crawler.db.models import CaptureRow
-
-    database = crawler.get_extension(Database)
-    if database is None:
-        return set()
-    with database.factory() as session:
-        query = select(CaptureRow.url).where(
-            CaptureRow.site == site,
-            CaptureRow.article_id.is_not(None),
-            CaptureRow.fetched >= since,
-        )
-        return set(session.scalars(query))
+__all__ = ["ResumeMiddleware", "stored_since"]
 
 
 class ResumeMiddleware(BaseSpiderMiddleware):
@@ -53,8 +36,7 @@ class ResumeMiddleware(BaseSpiderMiddleware):
         if self._stored is None:
             resume = self.crawler.get_extension(CrawlResume)
             site = getattr(self.crawler.spider, "name", "")
-            since = resume.since if resume is not None else None
-            self._stored = stored_since(self.crawler, site, since) if since else set()
+            self._stored = resume.stored() if resume is not None else set()
             if self._stored:
                 logger.info("%s: %d stored articles will be skipped", site, len(self._stored))
         return self._stored

@@ -6,7 +6,9 @@ never changes the request or the response; it puts the response record's locatio
 ``request.meta["warc"]`` for the spider to copy into the ``Page``, or, while the records are
 still being written in the WARC thread, a :class:`PendingRecord` into
 ``request.meta["warc_pending"]``: the page goes on at once (its links are followed, its article
-extracted) and the pipelines wait for the location before anything is stored.
+extracted) and the pipelines wait for the location before anything is stored. Responses that
+come from the archive already (flagged ``cached`` by Scrapy's HTTP cache, :data:`ARCHIVED` by
+``crawler.middlewares.warc_resume``) are not written again.
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ if TYPE_CHECKING:
     from scrapy.http import Response
 
 logger = logging.getLogger(__name__)
+
+# the flag of a response rebuilt from a record of our WARCs (its meta["warc"] points there)
+ARCHIVED = "archived"
 
 
 def _headers(headers: Any) -> list[tuple[str, str]]:
@@ -327,7 +332,7 @@ class WarcCaptureMiddleware:
         reactor then slept with nothing to do. Past ``MAX_QUEUED_WRITES`` queued writes a
         response waits for its own. Without a running asyncio loop the records are written
         here, and ``meta["warc"]`` holds their location."""
-        if self.writer is None or "cached" in response.flags:
+        if self.writer is None or "cached" in response.flags or ARCHIVED in response.flags:
             return response
         started = time.thread_time()
         req, resp = request_data(request), response_data(response)

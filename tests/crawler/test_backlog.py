@@ -61,8 +61,17 @@ def test_a_request_waits_while_the_backlog_is_full_and_goes_on_when_a_page_is_st
     assert 0.1 <= stats["backlog/held_seconds"] < 10
 
 
-def test_the_backlog_defaults_to_the_concurrent_requests(make_crawler):
+def test_the_backlog_holds_256_pages_by_default_and_0_means_the_concurrent_requests(
+    make_crawler, tmp_path
+):
+    # a deep backlog costs a killed crawl nothing: its pages are read back from the WARC
+    # (tests/e2e/test_warc_resume.py)
     crawler = make_crawler(CONCURRENT_REQUESTS=7)
+    backlog = crawler.get_extension(Backlog)
+    assert backlog is not None
+    assert backlog.limit == 256
+    # a second crawler of the same process: a DATA_DIR of its own (one run marker per process)
+    crawler = make_crawler(CONCURRENT_REQUESTS=7, STORE_MAX_PENDING=0, DATA_DIR=str(tmp_path / "b"))
     backlog = crawler.get_extension(Backlog)
     assert backlog is not None
     assert backlog.limit == 7

@@ -23,9 +23,12 @@ if TYPE_CHECKING:
 
     from tests.simulator import Simulator
 
-# slower than FAST so a kill lands mid-crawl; still a few seconds per crawl
+# slower than FAST so a kill lands mid-crawl; still a few seconds per crawl. A batch is stored
+# once a second, so a kill lands with pages downloaded and not yet stored (read back from the
+# WARC on resume, not fetched again)
 PACED = [*FAST, "-s", "CONCURRENT_REQUESTS=2", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2",
-         "-s", "DOWNLOAD_DELAY=0.1", "-s", "EXTRACT_WORKERS=2"]  # fmt: skip
+         "-s", "DOWNLOAD_DELAY=0.1", "-s", "EXTRACT_WORKERS=2",
+         "-s", "STORE_BATCH_WAIT=1"]  # fmt: skip
 # a replay paced so a kill lands mid-way: one worker, small store batches
 PACED_REPLAY = ["-s", "EXTRACT_WORKERS=1", "-s", "STORE_BATCH_SIZE=4", "-s", "LOG_LEVEL=INFO"]
 
