@@ -131,6 +131,10 @@ class WarcCaptureMiddleware:
         self._executor: ThreadPoolExecutor | None = None
         # records written by the WARC thread (it alone adds), published as stats by this one
         self._queued = 0  # exchanges handed to the WARC thread (this thread alone adds)
+        # exchanges of this turn of the event loop, handed to the WARC thread together
+        self._outbox: list[
+            tuple[HttpRequestData, HttpResponseData, Any, str, Future[RecordRef]]
+        ] = []
         self._written = 0  # ...of which written or failed (the WARC thread alone adds)
         self._records = 0
         self._bytes = 0
@@ -210,6 +214,7 @@ class WarcCaptureMiddleware:
         if self.writer is None:
             return
         if self._executor is not None:  # the records in flight are written first
+            self._send_writes()
             self._executor.shutdown(wait=True)
             self._executor = None
         self._publish()
@@ -306,6 +311,27 @@ class WarcCaptureMiddleware:
             self.thread_seconds += time.thread_time() - started
             self._written += 1
 
+    def _send_writes(self) -> None:
+        """Hand this turn's exchanges to the WARC thread in one task (one wake of it, not one
+        a response)."""
+        jobs, self._outbox = self._outbox, []
+        if jobs and self.writer is not None:
+            self._thread().submit(self._write_all, self.writer, jobs)
+
+    def _write_all(
+        self,
+        writer: WarcWriter,
+        jobs: list[tuple[HttpRequestData, HttpResponseData, Any, str, Future[RecordRef]]],
+    ) -> None:
+        """(In the WARC thread.) Write each exchange in turn, settling its future."""
+        for req, resp, known, date, future in jobs:
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(self._write(writer, req, resp, known, date))
+            except BaseException as exc:
+                future.set_exception(exc)
+
     def _check_written(
         self, loop: asyncio.AbstractEventLoop, request: Request, future: Future[RecordRef]
     ) -> None:
@@ -357,12 +383,16 @@ class WarcCaptureMiddleware:
             self._timed(started)
             return response
         date = self.writer.date()
-        future = self._thread().submit(self._write, self.writer, req, resp, known, date)
+        future: Future[RecordRef] = Future()
+        self._outbox.append((req, resp, known, date, future))
+        if len(self._outbox) == 1:
+            loop.call_soon(self._send_writes)
         self._queued += 1
         future.add_done_callback(functools.partial(self._check_written, loop, request))
         request.meta["warc_pending"] = PendingRecord(date, future)
         self._timed(started)
         if self._queued - self._written > MAX_QUEUED_WRITES:
+            self._send_writes()
             try:
                 await asyncio.wrap_future(future)
             except WarcWriteError as exc:
