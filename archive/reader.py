@@ -299,26 +299,16 @@ def iter_captures(
     wanted = {t.lower() for t in types}
     for path in iter_files(paths):
         name = path.name
-        try:
-            buf = _open_buffer(path)
-        except OSError as exc:
-            stats.skip(str(path), 0, "unreadable_file", str(exc))
-            continue
-        try:
-            for raw, offset, length in _iter_raw(buf, name, stats, path):
-                stats.records += 1
-                if (raw.get("WARC-Type") or "").lower() not in wanted:
-                    continue
-                try:
-                    capture = to_capture(raw, name, offset, length, max_body, verify_digests)
-                except ParseError as exc:
-                    stats.skip(name, offset, exc.reason, exc.detail)
-                    continue
-                stats.captures += 1
-                yield capture
-        finally:
-            if isinstance(buf, mmap.mmap):
-                buf.close()
+        for raw, offset, length in iter_records(path, stats):
+            if (raw.get("WARC-Type") or "").lower() not in wanted:
+                continue
+            try:
+                capture = to_capture(raw, name, offset, length, max_body, verify_digests)
+            except ParseError as exc:
+                stats.skip(name, offset, exc.reason, exc.detail)
+                continue
+            stats.captures += 1
+            yield capture
 
 
 def iter_records(

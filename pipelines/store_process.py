@@ -193,18 +193,25 @@ class StoreProcess:
         come back to the loop in one call (not one wake of the loop an article)."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[tuple[str, str]] = loop.create_future()
+        seq = self._register(loop, future)
+        if seq is not None:
+            self._outbox.append((seq, "article", article))
+            if len(self._outbox) == 1:
+                loop.call_soon(self._send_outbox)
+        return future
+
+    def _register(self, loop: asyncio.AbstractEventLoop | None, future: Any) -> int | None:
+        """The sequence number ``future`` is answered under, or None when it failed at once
+        (the store process is gone)."""
         if self._closed:
             raise RuntimeError("the store process is closed")
         with self._lock:
             if self._failed is not None:
                 future.set_exception(StoreError(self._failed))
-                return future
+                return None
             seq = next(self._seq)
             self._pending[seq] = (loop, future)
-        self._outbox.append((seq, "article", article))
-        if len(self._outbox) == 1:
-            loop.call_soon(self._send_outbox)
-        return future
+            return seq
 
     def _send_outbox(self) -> None:
         jobs, self._outbox = self._outbox, []
@@ -219,15 +226,10 @@ class StoreProcess:
         return self._send("run", (site, kind, started, figures))
 
     def _send(self, kind: str, payload: Any) -> Future[Any]:
-        if self._closed:
-            raise RuntimeError("the store process is closed")
         future: Future[Any] = Future()
-        with self._lock:
-            if self._failed is not None:
-                future.set_exception(StoreError(self._failed))
-                return future
-            seq = next(self._seq)
-            self._pending[seq] = (None, future)
+        seq = self._register(None, future)
+        if seq is None:
+            return future
         self._send_outbox()  # in order: what submit_soon queued first
         self._jobs.put((seq, kind, payload))
         return future

@@ -84,10 +84,10 @@ class _Worker:
 
     def send(self, seq: int, data: bytes, future: asyncio.Future[Any]) -> None:
         self.pending[seq] = future
-        if self._out:
-            self._out += frame(data)
-            return
         message = frame(data)
+        if self._out:  # behind what the pipe did not take yet
+            self._out += message
+            return
         try:
             sent = os.write(self.tasks, message)
         except BlockingIOError:
