@@ -32,6 +32,12 @@ INDEXED = ("response", "revisit", "resource")  # the record types a line is writ
 
 def capture_line(cap: Capture) -> str:
     """The CDXJ line of one capture (pywb's fields, cdxj-indexer's mime and key rules)."""
+    return place_line(capture_head(cap), cap.file, cap.offset)
+
+
+def capture_head(cap: Capture) -> str:
+    """:func:`capture_line` without the record's place in its file (the ``offset`` and
+    ``filename`` fields, the last two): what a record built before it is written can say."""
     if cap.record_type == "revisit":
         mime = "warc/revisit"
     else:
@@ -39,7 +45,7 @@ def capture_line(cap: Capture) -> str:
     index = {"url": cap.url, "mime": mime, "status": str(cap.status)}
     if cap.payload_digest:
         index["digest"] = cap.payload_digest
-    index.update(length=str(cap.length), offset=str(cap.offset), filename=cap.file)
+    index["length"] = str(cap.length)
     try:
         key = surt.surt(cap.url)
     except Exception:  # same fallback as cdxj-indexer's
@@ -47,15 +53,19 @@ def capture_line(cap: Capture) -> str:
     return f"{key} {iso_date_to_timestamp(cap.date)} {json.dumps(index)}"
 
 
-def record_line(data: bytes, file: str, offset: int, length: int) -> str | None:
-    """The CDXJ line of one record from its uncompressed bytes as written (``file``,
-    ``offset``, ``length``: its gzip member's place), the same line as reading the file back
-    gives; None for a record type the index leaves out. The crawl's WARC writer makes the lines
-    of its records as it writes them, so closing a crawl reads no WARC back."""
+def place_line(head: str, file: str, offset: int) -> str:
+    """The line of :func:`capture_head` with the record's place: byte for byte what
+    ``json.dumps`` writes for the whole dict (its separators, keys in this order)."""
+    return f'{head[:-1]}, "offset": "{offset}", "filename": {json.dumps(file)}}}'
+
+
+def record_head(data: bytes, length: int) -> str | None:
+    """:func:`capture_head` of one record from its uncompressed bytes (``length``: its gzip
+    member's); None for a record type the index leaves out."""
     raw, _ = parse_record(data)
     if (raw.get("WARC-Type") or "").lower() not in INDEXED:
         return None
-    return capture_line(to_capture(raw, file, offset, length))
+    return capture_head(to_capture(raw, "", 0, length))
 
 
 def _fallback_lines(path: Path) -> list[str]:
@@ -95,7 +105,7 @@ def write_cdxj(
 
     Indexes cdxj-indexer's default record types (response, revisit, resource, metadata);
     ``filename`` fields are basenames. ``known``: the lines of files (by basename) made when
-    their records were written (:func:`record_line`); those files are not read. Returns the
+    their records were written (:func:`record_head`); those files are not read. Returns the
     number of lines written.
     """
     lines: list[str] = []

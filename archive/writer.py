@@ -17,6 +17,7 @@ import os
 import re
 import socket
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Self
@@ -50,6 +51,132 @@ INDEX_LINES_KEPT = 100_000  # CDXJ lines a writer keeps (~300 bytes each) before
 class WarcWriteError(OSError):
     """A record could not be written (disk full, I/O error): the file was cut back to its last
     whole record, and the writer writes nothing more."""
+
+
+@dataclass(frozen=True)
+class Revisit:
+    """What a revisit record says of the capture it stands for (:meth:`WarcWriter.write_revisit`)."""
+
+    refers_to_uri: str
+    refers_to_date: str
+    profile: str = "server-not-modified"
+    payload_digest: str | None = None
+
+
+@dataclass(frozen=True)
+class BuiltExchange:
+    """An exchange's two records, built and compressed but in no file yet: made by
+    :func:`build_exchange` anywhere (a crawl makes them in its worker processes, off its event
+    loop's process), written by :meth:`WarcWriter.append`."""
+
+    first: bytes  # the response (or revisit) record's gzip member
+    second: bytes  # its request record's
+    record_id: str  # the first record's
+    date: str
+    index_head: str | None  # the first's CDXJ line but its place (None: the file is read back)
+    seconds: float  # CPU seconds the building took
+
+
+# warcio's record builder, for the records built with warcio itself (revisits)
+_BUILDER: _WarcioWriter | None = None
+
+
+def _warcio_member(record: object) -> bytes:
+    """A warcio record as one gzip member, in memory."""
+    global _BUILDER
+    if _BUILDER is None:
+        _BUILDER = _WarcioWriter(io.BytesIO(), gzip=True, warc_version="1.1")
+    member = io.BytesIO()
+    _BUILDER.out = member
+    _BUILDER.write_record(record)
+    return member.getvalue()
+
+
+def build_exchange(
+    request: HttpRequestData,
+    response: HttpResponseData,
+    date: str,
+    index: bool = False,
+    revisit: Revisit | None = None,
+    make_record_id: IdMaker = new_record_id,
+) -> BuiltExchange:
+    """The response record (a revisit one with ``revisit``) and its request record of one
+    exchange, dated ``date``, each compressed into its gzip member; with ``index``, the CDXJ
+    line of the response but for its place in the file (``archive.cdxj.capture_head``).
+
+    Responses and requests are built as bytes (:func:`archive.records.http_record_bytes`,
+    warcio's output without its cost); revisits with warcio. Pure: no file, no clock."""
+    started = time.thread_time()
+    extra = {"WARC-IP-Address": response.ip_address} if response.ip_address else {}
+    head: str | None = None
+    if revisit is None:
+        response_id, request_id = make_record_id(), make_record_id()
+        record = http_record_bytes(
+            "response",
+            response.url,
+            record_id=response_id,
+            date=date,
+            http_headers=response_http_headers(response),
+            payload=response.body,
+            extra=extra,
+        )
+        first = gzip_member(record)
+        second = gzip_member(
+            http_record_bytes(
+                "request",
+                request.url,
+                record_id=request_id,
+                date=date,
+                http_headers=request_http_headers(request),
+                payload=request.body,
+                extra={"WARC-Concurrent-To": response_id},
+            )
+        )
+        if index:
+            from archive.cdxj import record_head  # surt: only where records are indexed
+
+            try:
+                head = record_head(record, len(first))
+            except Exception:  # the file is read back when the crawl closes, as any file
+                head = None
+    else:
+        if revisit.profile not in REVISIT_PROFILES:
+            raise ValueError(f"unknown revisit profile {revisit.profile!r}")
+        if revisit.profile == "identical-payload-digest" and not revisit.payload_digest:
+            raise ValueError("identical-payload-digest revisit needs payload_digest")
+        fields = {
+            "WARC-Profile": REVISIT_PROFILES[revisit.profile],
+            "WARC-Refers-To-Target-URI": ascii_url(revisit.refers_to_uri),
+            "WARC-Refers-To-Date": revisit.refers_to_date,
+        }
+        if revisit.payload_digest:
+            fields["WARC-Payload-Digest"] = revisit.payload_digest
+        response_id = make_record_id()
+        builder = _BUILDER or _WarcioWriter(io.BytesIO(), gzip=True, warc_version="1.1")
+        first = _warcio_member(
+            build_record(
+                builder,
+                "revisit",
+                response.url,
+                record_id=response_id,
+                date=date,
+                http_headers=response_http_headers(response),
+                extra={**fields, **extra},
+            )
+        )
+        second = _warcio_member(
+            build_record(
+                builder,
+                "request",
+                request.url,
+                record_id=make_record_id(),
+                date=date,
+                http_headers=request_http_headers(request),
+                payload=request.body,
+                extra={"WARC-Concurrent-To": response_id},
+            )
+        )
+    return BuiltExchange(first, second, response_id, date, head, time.thread_time() - started)
 
 
 @dataclass(frozen=True)
@@ -87,7 +214,7 @@ class WarcWriter:
     unique across processes and machines. ``info`` goes into each file's warcinfo record.
     ``make_record_id`` and ``now`` make ids and dates injectable for tests. With ``index``, the
     CDXJ line of every response written by :meth:`write_exchange` is kept in ``index_lines``
-    (by file name; ``archive.cdxj.record_line``), and a file that got an indexed record of
+    (by file name; ``archive.cdxj.place_line``), and a file that got an indexed record of
     another kind (a revisit) is named in ``unindexed``: its lines come from reading it back.
     """
 
@@ -192,18 +319,6 @@ class WarcWriter:
                 self.failed = exc
                 raise WarcWriteError(exc.errno, f"cannot open a WARC file: {exc}") from exc
 
-    def _write_pair(self, first: object, second: object) -> RecordRef:
-        """Two records (response or revisit, then its request) written whole, or neither."""
-        ref = self._write(first)
-        try:
-            self._write(second)
-        except WarcWriteError:
-            if self._fh is not None:
-                os.ftruncate(self._fh.fileno(), ref.offset)
-                self._fh.seek(ref.offset)
-            raise
-        return ref
-
     def _write(self, record: object) -> RecordRef:
         assert self._warc is not None
         if self.failed is not None:
@@ -244,10 +359,6 @@ class WarcWriter:
         os.ftruncate(self._fh.fileno(), offset)  # frees space: works on a full disk
         self._fh.seek(offset)
 
-    @staticmethod
-    def _record_id(record: object) -> str:
-        return record.rec_headers.get_header("WARC-Record-ID")  # type: ignore[attr-defined]
-
     def close(self) -> None:
         """Close (fsync and rename) the current file. The writer may be used again after, unless
         a write failed."""
@@ -284,62 +395,17 @@ class WarcWriter:
         self, request: HttpRequestData, response: HttpResponseData, date: str | None = None
     ) -> RecordRef:
         """Write a response record then its request record; return the response's ref.
-        ``date``: their ``WARC-Date`` (default: now), for a caller that took it beforehand.
-
-        Both are built as bytes (:func:`archive.records.http_record_bytes`, warcio's output
-        without its cost) and compressed before the file is touched."""
+        ``date``: their ``WARC-Date`` (default: now), for a caller that took it beforehand."""
         with self._lock:
-            self._ensure_file()
-            date = date or warc_date(self._now())
-            response_id, request_id = self._make_id(), self._make_id()
-            extra = {"WARC-IP-Address": response.ip_address} if response.ip_address else {}
-            record = http_record_bytes(
-                "response",
-                response.url,
-                record_id=response_id,
-                date=date,
-                http_headers=response_http_headers(response),
-                payload=response.body,
-                extra=extra,
+            self._ensure_file()  # a new file's warcinfo is dated before the records in it
+            built = build_exchange(
+                request,
+                response,
+                date or self.date(),
+                index=self.index,
+                make_record_id=self._make_id,
             )
-            first = gzip_member(record)
-            second = gzip_member(
-                http_record_bytes(
-                    "request",
-                    request.url,
-                    record_id=request_id,
-                    date=date,
-                    http_headers=request_http_headers(request),
-                    payload=request.body,
-                    extra={"WARC-Concurrent-To": response_id},
-                )
-            )
-            ref = self._write_member(first, response_id, date)
-            try:
-                self._write_member(second, request_id, date)
-            except WarcWriteError:
-                if self._fh is not None:
-                    os.ftruncate(self._fh.fileno(), ref.offset)
-                    self._fh.seek(ref.offset)
-                raise
-            if self.index:
-                self._index(record, ref)
-            return ref
-
-    def _index(self, record: bytes, ref: RecordRef) -> None:
-        from archive.cdxj import record_line  # surt: only for a writer that indexes
-
-        if self._lines_kept >= INDEX_LINES_KEPT:  # memory: the rest is read back at the end
-            self.unindexed.add(ref.file)
-            return
-        try:
-            line = record_line(record, ref.file, ref.offset, ref.length)
-        except Exception:  # read back when the crawl closes, as any file
-            self.unindexed.add(ref.file)
-            return
-        if line is not None:
-            self.index_lines.setdefault(ref.file, []).append(line)
-            self._lines_kept += 1
+            return self._append(built)
 
     def write_revisit(
         self,
@@ -357,35 +423,48 @@ class WarcWriter:
         (needs ``payload_digest``, the stored capture's ``sha1:...``). ``date`` as for
         :meth:`write_exchange`.
         """
-        if profile not in REVISIT_PROFILES:
-            raise ValueError(f"unknown revisit profile {profile!r}")
-        if profile == "identical-payload-digest" and not payload_digest:
-            raise ValueError("identical-payload-digest revisit needs payload_digest")
+        revisit = Revisit(refers_to_uri, refers_to_date, profile, payload_digest)
         with self._lock:
             self._ensure_file()
-            date = date or warc_date(self._now())
-            extra = {
-                "WARC-Profile": REVISIT_PROFILES[profile],
-                "WARC-Refers-To-Target-URI": ascii_url(refers_to_uri),
-                "WARC-Refers-To-Date": refers_to_date,
-            }
-            if payload_digest:
-                extra["WARC-Payload-Digest"] = payload_digest
-            if response.ip_address:
-                extra["WARC-IP-Address"] = response.ip_address
-            record = build_record(
-                self._warc,
-                "revisit",
-                response.url,
-                record_id=self._make_id(),
-                date=date,
-                http_headers=response_http_headers(response),
-                extra=extra,
+            built = build_exchange(
+                request,
+                response,
+                date or self.date(),
+                revisit=revisit,
+                make_record_id=self._make_id,
             )
-            request_record = self._request_record(request, date, self._record_id(record))
-            ref = self._write_pair(record, request_record)
+            return self._append(built)
+
+    def append(self, built: BuiltExchange) -> RecordRef:
+        """Write an exchange's records (:func:`build_exchange`) whole, or neither; return the
+        first's ref. Its CDXJ line is kept with ``index`` (a record built without its line, a
+        revisit, has its file read back when the crawl closes: ``unindexed``)."""
+        with self._lock:
+            return self._append(built)
+
+    def _append(self, built: BuiltExchange) -> RecordRef:
+        self._ensure_file()
+        ref = self._write_member(built.first, built.record_id, built.date)
+        try:
+            self._write_member(built.second, "", built.date)
+        except WarcWriteError:
+            if self._fh is not None:
+                os.ftruncate(self._fh.fileno(), ref.offset)
+                self._fh.seek(ref.offset)
+            raise
+        if self.index:
+            self._index(built.index_head, ref)
+        return ref
+
+    def _index(self, head: str | None, ref: RecordRef) -> None:
+        from archive.cdxj import place_line
+
+        # memory: past the bound, the rest is read back at the end
+        if head is None or self._lines_kept >= INDEX_LINES_KEPT:
             self.unindexed.add(ref.file)
-            return ref
+            return
+        self.index_lines.setdefault(ref.file, []).append(place_line(head, ref.file, ref.offset))
+        self._lines_kept += 1
 
     def write_request_only(self, request: HttpRequestData) -> RecordRef:
         """Write the request record of a fetch that got no response (DNS error, timeout)."""

@@ -21,6 +21,8 @@ PRELOAD = [
     "pipelines.normalize",
     "pipelines.dedup.hashing",
     "model.profiles",
+    "archive.writer",  # the WARC records of every page are built in the workers
+    "archive.cdxj",
     "crawler.lifeline",
     "crawler.taskpipe",
 ]

@@ -243,15 +243,23 @@ class LoopPool:
             if self.error is not None:
                 raise BrokenProcessPool(f"the extraction pool did not start: {self.error!r}")
             await self.alive.wait()
+        return await self.submit(func, *args)
+
+    def submit(self, func: Callable[..., T], *args: Any) -> asyncio.Future[T]:
+        """``func(*args)`` in a worker process, as a future of the loop: handed to the worker
+        with the fewest tasks pending now, or once the first worker runs."""
+        if not self.workers:
+            return asyncio.ensure_future(self.run(func, *args))
         seq = next(self._seq)
         data = pickle.dumps((seq, func, args), pickle.HIGHEST_PROTOCOL)
         future: asyncio.Future[T] = self.loop.create_future()
         min(self.workers, key=lambda w: len(w.pending)).send(seq, data, future)
-        return await future
+        return future
 
     def close(self) -> None:
         """End the workers (each reads the end of its tasks and exits) and wait for them."""
         self.closed = True
+        self.alive.set()  # a task still waiting for a first worker fails (closed)
         workers, self.workers = self.workers, []
         for worker in workers:
             worker.close()
@@ -314,11 +322,21 @@ class WorkerPool:
     async def run(self, func: Callable[..., T], *args: Any) -> T:
         """``func(*args)`` in a worker process (inline when ``EXTRACT_WORKERS`` is -1); a
         worker that dies on it raises ``BrokenProcessPool`` (another takes its place)."""
+        return await self.submit(func, *args)
+
+    def submit(self, func: Callable[..., T], *args: Any) -> asyncio.Future[T]:
+        """``func(*args)`` in a worker process, as a future of the running loop (run at once,
+        and the future settled, when ``EXTRACT_WORKERS`` is -1)."""
         if self.workers < 0:
-            return func(*args)
+            future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+            try:
+                future.set_result(func(*args))
+            except Exception as exc:
+                future.set_exception(exc)
+            return future
         self.start()
         assert self._pool is not None
-        return await self._pool.run(func, *args)
+        return self._pool.submit(func, *args)
 
     def close(self) -> None:
         if self._pool is not None:

@@ -4,7 +4,7 @@ Registered by ``crawler.addons.ArchiveAddon`` next to the downloader (see the pr
 so it sees the body before decompression and every redirect, 404 and robots.txt answer. It
 never changes the request or the response; it puts the response record's location into
 ``request.meta["warc"]`` for the spider to copy into the ``Page``, or, while the records are
-still being written in the WARC thread, a :class:`PendingRecord` into
+still being built in a worker process, a :class:`PendingRecord` into
 ``request.meta["warc_pending"]``: the page goes on at once (its links are followed, its article
 extracted) and the pipelines wait for the location before anything is stored. Responses that
 come from the archive already (flagged ``cached`` by Scrapy's HTTP cache, :data:`ARCHIVED` by
@@ -14,11 +14,11 @@ come from the archive already (flagged ``cached`` by Scrapy's HTTP cache, :data:
 from __future__ import annotations
 
 import asyncio
-import functools
+import contextlib
 import logging
 import socket
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections import deque
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
@@ -28,8 +28,9 @@ from scrapy.utils.defer import _schedule_coro
 from twisted.internet.error import ConnectionRefusedError as TxConnectionRefused
 
 from archive import HttpRequestData, HttpResponseData, WarcWriter, recover
-from archive.writer import RecordRef, WarcWriteError
+from archive.writer import BuiltExchange, RecordRef, Revisit, WarcWriteError, build_exchange
 from crawler import __version__
+from crawler.extensions.workers import WorkerPool
 from crawler.settings import data_dir, warc_dir
 from crawler.status import FAILED, raise_status
 
@@ -76,23 +77,39 @@ def response_data(response: Response) -> HttpResponseData:
 
 
 class PendingRecord:
-    """A response's records being written in the WARC thread: their ``WARC-Date`` is known at
+    """A response's records on their way to the WARC file: their ``WARC-Date`` is known at
     once, their place in the file once written (:meth:`location`)."""
 
     __slots__ = ("date", "future")
 
-    def __init__(self, date: str, future: Future[RecordRef]) -> None:
+    def __init__(self, date: str, future: asyncio.Future[RecordRef]) -> None:
         self.date, self.future = date, future
 
     async def location(self) -> dict[str, Any]:
         """``{"file", "offset", "length"}`` of the response record, once on disk; raises
         :class:`WarcWriteError` when it could not be written."""
-        ref = self.future.result() if self.future.done() else await asyncio.wrap_future(self.future)
+        ref = await self.future
         return {"file": ref.file, "offset": ref.offset, "length": ref.length}
 
 
-# writes queued in the WARC thread before a response waits for its own (memory: each holds
-# its body; a slow disk then slows downloading instead of filling the memory)
+class _Exchange:
+    """One exchange on its way: the arguments of its build, the build (a worker's future) and
+    the future of its place in the file."""
+
+    __slots__ = ("args", "built", "placed", "request")
+
+    def __init__(
+        self,
+        request: Request,
+        args: tuple[HttpRequestData, HttpResponseData, str, bool, Revisit | None],
+        built: asyncio.Future[BuiltExchange],
+        placed: asyncio.Future[RecordRef],
+    ) -> None:
+        self.request, self.args, self.built, self.placed = request, args, built, placed
+
+
+# exchanges on their way before a response waits for its own (memory: each holds its body; a
+# slow disk or busy workers then slow downloading instead of filling the memory)
 MAX_QUEUED_WRITES = 64
 
 # the settings a reader of the archive needs to judge how the crawl behaved
@@ -122,20 +139,15 @@ class WarcCaptureMiddleware:
         self.crawler = crawler
         self.directory, self.prefix, self.max_size = directory, prefix, max_size
         self.writer: WarcWriter | None = None
-        # CPU seconds of the reactor thread building and writing records (stat warc/seconds): not
-        # wall time, which would count the waits for the GIL that other threads hold meanwhile
+        # CPU seconds of the reactor thread archiving (stat warc/seconds: taking the exchange,
+        # appending its records): not wall time, which would count the waits for the GIL
         self.seconds = 0.0
-        # CPU seconds spent building, compressing and appending records, in whichever thread
-        # (stat warc/write_seconds)
-        self.thread_seconds = 0.0
-        self._executor: ThreadPoolExecutor | None = None
-        # records written by the WARC thread (it alone adds), published as stats by this one
-        self._queued = 0  # exchanges handed to the WARC thread (this thread alone adds)
-        # exchanges of this turn of the event loop, handed to the WARC thread together
-        self._outbox: list[
-            tuple[HttpRequestData, HttpResponseData, Any, str, Future[RecordRef]]
-        ] = []
-        self._written = 0  # ...of which written or failed (the WARC thread alone adds)
+        # CPU seconds building and compressing records, in whichever process (stat
+        # warc/write_seconds)
+        self.build_seconds = 0.0
+        self.pool: WorkerPool | None = None
+        # exchanges sent to be built, in the order their records go into the file
+        self._exchanges: deque[_Exchange] = deque()
         self._records = 0
         self._bytes = 0
         self.index_path: str | None = None
@@ -209,14 +221,12 @@ class WarcCaptureMiddleware:
             info=info,
             index=bool(self.index_path),  # its CDXJ lines made as records are written
         )
+        self.pool = self.crawler.get_extension(WorkerPool)
 
     def spider_closed(self) -> None:
         if self.writer is None:
             return
-        if self._executor is not None:  # the records in flight are written first
-            self._send_writes()
-            self._executor.shutdown(wait=True)
-            self._executor = None
+        self._append_all()  # the records on their way are written first
         self._publish()
         try:
             self.writer.close()
@@ -266,12 +276,6 @@ class WarcCaptureMiddleware:
             _schedule_coro(self.crawler.engine.close_spider_async(reason="warc_write_failed"))
         return IgnoreRequest(f"not archived: {request.url}")
 
-    def _thread(self) -> ThreadPoolExecutor:
-        """The one thread that writes records (one: the writer appends them in turn anyway)."""
-        if self._executor is None:
-            self._executor = ThreadPoolExecutor(1, thread_name_prefix="countynews-warc")
-        return self._executor
-
     def _timed(self, started: float) -> None:
         self.seconds += time.thread_time() - started
         self._publish()
@@ -281,98 +285,94 @@ class WarcCaptureMiddleware:
         stats = self.crawler.stats
         if stats is not None:
             stats.set_value("warc/seconds", round(self.seconds, 4))
-            stats.set_value("warc/write_seconds", round(self.thread_seconds, 4))
+            stats.set_value("warc/write_seconds", round(self.build_seconds, 4))
             if self._records:
                 stats.set_value("warc/records", self._records)
                 stats.set_value("warc/bytes", self._bytes)
 
-    def _write(
-        self,
-        writer: WarcWriter,
-        req: HttpRequestData,
-        resp: HttpResponseData,
-        known: Any,
-        date: str | None = None,
-    ) -> RecordRef:
-        """Build, compress and append the records; returns the response record's ref (run in
-        the writing thread, which alone counts what it wrote)."""
-        started = time.thread_time()
+    def _append(self, exchange: _Exchange, built: BuiltExchange) -> None:
+        """Append an exchange's records and settle its place: a failed write settles it with the
+        error and stops the crawl."""
+        assert self.writer is not None
+        self.build_seconds += built.seconds
         try:
-            if known is not None:
-                ref = writer.write_revisit(
-                    req, resp, refers_to_uri=known["url"], refers_to_date=known["date"], date=date
-                )
+            ref = self.writer.append(built)
+        except Exception as exc:
+            exchange.placed.set_exception(exc)
+            exchange.placed.exception()  # no log of it when no pipeline awaits it (a list page)
+            if isinstance(exc, WarcWriteError):
+                self._write_failed(exchange.request, exc)
             else:
-                ref = writer.write_exchange(req, resp, date=date)
-            self._records += 2
-            self._bytes += ref.length
-            return ref
-        finally:
-            self.thread_seconds += time.thread_time() - started
-            self._written += 1
+                logger.error("Could not archive %s: %r", exchange.request.url, exc)
+            return
+        self._records += 2
+        self._bytes += ref.length
+        exchange.placed.set_result(ref)
 
-    def _send_writes(self) -> None:
-        """Hand this turn's exchanges to the WARC thread in one task (one wake of it, not one
-        a response)."""
-        jobs, self._outbox = self._outbox, []
-        if jobs and self.writer is not None:
-            self._thread().submit(self._write_all, self.writer, jobs)
+    def _built(self, _: object = None) -> None:
+        """Append, in the order they were taken, the exchanges whose records are built."""
+        started = time.thread_time()
+        while self.writer is not None and self._exchanges and self._exchanges[0].built.done():
+            exchange = self._exchanges.popleft()
+            self._append(exchange, self._result(exchange))
+        self._timed(started)
 
-    def _write_all(
-        self,
-        writer: WarcWriter,
-        jobs: list[tuple[HttpRequestData, HttpResponseData, Any, str, Future[RecordRef]]],
-    ) -> None:
-        """(In the WARC thread.) Write each exchange in turn, settling its future."""
-        for req, resp, known, date, future in jobs:
-            if not future.set_running_or_notify_cancel():
-                continue
-            try:
-                future.set_result(self._write(writer, req, resp, known, date))
-            except BaseException as exc:
-                future.set_exception(exc)
+    @staticmethod
+    def _result(exchange: _Exchange) -> BuiltExchange:
+        """The records a worker built, or, when it could not (it died on them, the pool closed
+        before), the records built here."""
+        built = exchange.built
+        if built.done() and not built.cancelled() and built.exception() is None:
+            return built.result()
+        if not built.done():
+            with contextlib.suppress(RuntimeError):  # its loop has ended (a test's)
+                built.cancel()
+        return build_exchange(*exchange.args)
 
-    def _check_written(
-        self, loop: asyncio.AbstractEventLoop, request: Request, future: Future[RecordRef]
-    ) -> None:
-        """(In the WARC thread.) A write that failed is handled on the reactor thread."""
-        if future.exception() is not None:
-            loop.call_soon_threadsafe(self._failed_later, request, future)
-
-    def _failed_later(self, request: Request, future: Future[RecordRef]) -> None:
-        """A write that failed after its page went on: stop the crawl (on the reactor thread);
-        the page's item is dropped by the pipelines, which wait for its record."""
-        exc = future.exception()
-        if isinstance(exc, WarcWriteError):
-            self._write_failed(request, exc)
-        elif exc is not None:
-            logger.error("Could not archive %s: %r", request.url, exc)
+    def _append_all(self) -> None:
+        """(Closing.) Append every exchange still on its way, built here when not yet built."""
+        started = time.thread_time()
+        while self.writer is not None and self._exchanges:
+            exchange = self._exchanges.popleft()
+            exchange.built.remove_done_callback(self._built)
+            with contextlib.suppress(RuntimeError):  # a test's loop has ended: nobody awaits
+                self._append(exchange, self._result(exchange))
+        self._timed(started)
 
     async def process_response(self, request: Request, response: Response) -> Response:
-        """Archive the exchange and pass the response on. Building, compressing and appending
-        the records run in a thread of their own (zlib and hashlib release the GIL) and the
-        response goes on at once with a :class:`PendingRecord` (``meta["warc_pending"]``): what
-        is stored points at its records, so the pipelines wait for them before storing, and a
-        page whose records could not be written is not stored. Waiting here instead held the
-        download slot of every response whose records were queued behind a busy core, and the
-        reactor then slept with nothing to do. Past ``MAX_QUEUED_WRITES`` queued writes a
-        response waits for its own. Without a running asyncio loop the records are written
-        here, and ``meta["warc"]`` holds their location."""
+        """Archive the exchange and pass the response on. Building its records (the record
+        bytes, their digests, their compression, the CDXJ line) runs in a worker process of the
+        crawl's pool, off this process and its GIL; the response goes on at once with a
+        :class:`PendingRecord` (``meta["warc_pending"]``), and the records are appended to the
+        file here, in the order the responses came, once built. What is stored points at its
+        records, so the pipelines wait for them before storing, and a page whose records could
+        not be written is not stored. Past ``MAX_QUEUED_WRITES`` exchanges on their way a
+        response waits for its own. A build whose worker died is done here again. Without a
+        running asyncio loop or a pool the records are built and written here, and
+        ``meta["warc"]`` holds their location."""
         if self.writer is None or "cached" in response.flags or ARCHIVED in response.flags:
             return response
         started = time.thread_time()
         req, resp = request_data(request), response_data(response)
-        known = None
+        revisit = None
         if response.status == HTTPStatus.NOT_MODIFIED and "refresh_of" in request.meta:
             known = request.meta["refresh_of"]
+            revisit = Revisit(known["url"], known["date"])
             self._count("warc/revisit")
+        args = (req, resp, self.writer.date(), self.writer.index, revisit)
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
+            loop = None
+        if loop is None or self.pool is None:
             try:
-                ref = self._write(self.writer, req, resp, known)
+                built = build_exchange(*args)
+                self.build_seconds += built.seconds
+                ref = self.writer.append(built)
             except WarcWriteError as exc:
                 raise self._write_failed(request, exc) from None
+            self._records += 2
+            self._bytes += ref.length
             request.meta["warc"] = {
                 "file": ref.file,
                 "offset": ref.offset,
@@ -382,19 +382,16 @@ class WarcCaptureMiddleware:
             }
             self._timed(started)
             return response
-        date = self.writer.date()
-        future: Future[RecordRef] = Future()
-        self._outbox.append((req, resp, known, date, future))
-        if len(self._outbox) == 1:
-            loop.call_soon(self._send_writes)
-        self._queued += 1
-        future.add_done_callback(functools.partial(self._check_written, loop, request))
-        request.meta["warc_pending"] = PendingRecord(date, future)
+        exchange = _Exchange(
+            request, args, self.pool.submit(build_exchange, *args), loop.create_future()
+        )
+        self._exchanges.append(exchange)
+        exchange.built.add_done_callback(self._built)
+        request.meta["warc_pending"] = PendingRecord(args[2], exchange.placed)
         self._timed(started)
-        if self._queued - self._written > MAX_QUEUED_WRITES:
-            self._send_writes()
+        if len(self._exchanges) > MAX_QUEUED_WRITES:
             try:
-                await asyncio.wrap_future(future)
+                await exchange.placed
             except WarcWriteError as exc:
                 raise IgnoreRequest(f"not archived: {request.url} ({exc})") from None
         return response

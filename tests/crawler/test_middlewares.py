@@ -193,65 +193,109 @@ def test_a_refresh_revisits_only_recent_known_articles(make_crawler, tmp_path):
     assert urls[1:] == ["http://county.test/new.html", "http://county.test/old.html"]
 
 
-def test_warc_records_are_written_off_the_event_loop_thread(warc_mw, tmp_path):
-    # compressing and hashing a page took ~4 % of the reactor thread's time: they run in the
-    # middleware's writing thread
-    import threading
+def test_warc_records_are_built_by_the_worker_pool_off_the_event_loop(warc_mw, tmp_path):
+    # building, hashing and compressing a page's records held the GIL in the crawl process for
+    # ~0.5 ms a page: they are a task of the crawl's worker processes, appended here once built
+    from archive.writer import build_exchange
 
     crawler, mw = warc_mw
-    threads = []
-    write_exchange = mw.writer.write_exchange
+    submitted = []
+    submit = mw.pool.submit
 
-    def spy(req, resp, date=None):
-        threads.append(threading.current_thread().name)
-        return write_exchange(req, resp, date)
+    def spy(func, *args):
+        future = submit(func, *args)
+        submitted.append((func, future, future.done()))
+        return future
 
-    mw.writer.write_exchange = spy
+    mw.pool.submit = spy
     request = Request(URL)
     where = asyncio.run(archived(mw, request, response()))
-    assert len(threads) == 1
-    assert threads[0].startswith("countynews-warc")
-    assert threads[0] != threading.current_thread().name
-    assert where["length"] > 0
+    [(func, built, done_at_once)] = submitted
+    assert func is build_exchange
+    assert not done_at_once  # in flight in a worker when the response went on
+    assert built.result().record_id == request.meta["warc_pending"].future.result().record_id
+    assert where["length"] == len(built.result().first)
     mw.spider_closed()
     assert crawler.stats.get_value("warc/write_seconds") > 0
+    [capture] = iter_captures([tmp_path / "warc"])
+    assert (capture.url, capture.body, capture.offset) == (URL, BODY, where["offset"])
 
 
-def test_a_response_goes_on_while_its_records_are_written_and_waits_past_the_queue_bound(
+class HeldBuilds:
+    """Stands for the worker pool: each build is a future the test settles (with the records
+    ``build_exchange`` makes, or with an error), in any order."""
+
+    def __init__(self):
+        self.builds = []
+
+    def submit(self, func, *args):
+        future = asyncio.get_running_loop().create_future()
+        self.builds.append((future, func, args))
+        return future
+
+    def settle(self, index, error=None):
+        future, func, args = self.builds[index]
+        if error is None:
+            future.set_result(func(*args))
+        else:
+            future.set_exception(error)
+
+
+def test_a_response_goes_on_while_its_records_are_built_and_waits_past_the_queue_bound(
     warc_mw, monkeypatch
 ):
-    # waiting for the records held the response's download slot behind a busy WARC thread:
-    # the response goes on at once, unless MAX_QUEUED_WRITES writes wait before it
-    import threading
-
+    # waiting for the records held the response's download slot behind busy workers: the
+    # response goes on at once, unless MAX_QUEUED_WRITES exchanges wait before it; records go
+    # into the file in the order the responses came, whichever build finishes first
     from crawler.middlewares import warc
 
     monkeypatch.setattr(warc, "MAX_QUEUED_WRITES", 2)
     _, mw = warc_mw
-    release = threading.Event()
-    write_exchange = mw.writer.write_exchange
-
-    def slow(req, resp, date=None):
-        release.wait(10)
-        return write_exchange(req, resp, date)
-
-    mw.writer.write_exchange = slow
+    mw.pool = held = HeldBuilds()
 
     async def run():
-        requests = [Request(f"{URL}?{i}") for i in range(4)]
-        for request in requests[:3]:  # queued writes 1, 2, 3: the third is past the bound
-            task = asyncio.ensure_future(mw.process_response(request, response()))
+        requests = [Request(f"{URL}?{i}") for i in range(3)]
+        for request in requests[:2]:
+            assert (await mw.process_response(request, response())).status == 200
+        task = asyncio.ensure_future(mw.process_response(requests[2], response()))
+        for index in (2, 1):  # the third exchange is past the bound: it waits for its own
             await asyncio.sleep(0.05)
-            if request is requests[2]:
-                assert not task.done()  # waits for its own records
-                release.set()
-            assert (await task).status == 200
-        assert all(r.meta["warc_pending"].future.done() for r in requests[:3])
-        return [await r.meta["warc_pending"].location() for r in requests[:3]]
+            assert not task.done()
+            held.settle(index)
+        await asyncio.sleep(0.05)
+        assert not task.done()  # built, but behind the first, not yet written
+        held.settle(0)
+        assert (await task).status == 200
+        return [await r.meta["warc_pending"].location() for r in requests]
 
     offsets = [where["offset"] for where in asyncio.run(run())]
-    assert offsets == sorted(offsets)  # in order,
+    assert offsets == sorted(offsets)  # in the order the responses came,
     assert len(set(offsets)) == 3  # one each
+
+
+def test_a_build_that_no_worker_finished_is_done_here(warc_mw, tmp_path):
+    # a worker that dies on a build (or a pool closed before it) loses no record: the exchange
+    # is built in the crawl process, in its place; at the close, builds still out are done here
+    from concurrent.futures.process import BrokenProcessPool
+
+    _, mw = warc_mw
+    mw.pool = held = HeldBuilds()
+    requests = [Request(f"{URL}?{i}") for i in range(3)]
+
+    async def run():
+        for request in requests:
+            await mw.process_response(request, HtmlResponse(request.url, body=BODY))
+        held.settle(0, BrokenProcessPool("a worker died"))
+        held.settle(1)
+        where = [await r.meta["warc_pending"].location() for r in requests[:2]]
+        mw.spider_closed()  # the third's build is still out
+        where.append(await requests[2].meta["warc_pending"].location())
+        return where
+
+    where = asyncio.run(run())
+    captures = list(iter_captures([tmp_path / "warc"]))
+    assert [c.url for c in captures] == [r.url for r in requests]
+    assert [c.offset for c in captures] == [w["offset"] for w in where]
 
 
 def test_a_write_that_fails_after_the_response_went_on_fails_its_location(warc_mw):
@@ -259,10 +303,10 @@ def test_a_write_that_fails_after_the_response_went_on_fails_its_location(warc_m
 
     _, mw = warc_mw
 
-    def full(req, resp, date=None):
+    def full(built):
         raise WarcWriteError("No space left on device")
 
-    mw.writer.write_exchange = full
+    mw.writer.append = full
     request = Request(URL)
     failed = []
     mw._write_failed = lambda req, exc: failed.append((req, exc))  # stops the crawl
@@ -271,7 +315,6 @@ def test_a_write_that_fails_after_the_response_went_on_fails_its_location(warc_m
         assert await mw.process_response(request, response()) is not None
         with pytest.raises(WarcWriteError):
             await request.meta["warc_pending"].location()
-        await asyncio.sleep(0)  # the reactor thread hears of it
 
     asyncio.run(run())
     assert [req for req, _ in failed] == [request]
