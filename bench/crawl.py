@@ -467,7 +467,7 @@ def main() -> None:
     write_seconds = sum(float(x) for x in WRITE_SECONDS.findall(full.stderr))
     print(
         f"                            {write_seconds:.1f}s = {write_seconds / full.seconds:.1%} "
-        "compressing and appending records in the WARC thread"
+        "of CPU building and compressing records in the extraction workers"
     )
     print(load())
     if not args.keep:
