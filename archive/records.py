@@ -60,6 +60,47 @@ class HttpResponseData:
     ip_address: str | None = None
 
 
+# headers as an HTTP library holds them, not yet decoded: (name, [value, ...]) in bytes
+RawHeaders = list[tuple[bytes, list[bytes]]]
+
+
+def decode_headers(raw: RawHeaders) -> list[tuple[str, str]]:
+    """``(name, value)`` pairs of ``raw`` headers, decoded as Latin-1 (bytes for bytes)."""
+    return [
+        (name.decode("latin-1"), value.decode("latin-1"))
+        for name, values in raw
+        for value in values
+    ]
+
+
+def request_from(method: str, url: str, raw_headers: RawHeaders, body: bytes) -> HttpRequestData:
+    """An :class:`HttpRequestData` from an HTTP library's request (a Host header added when it
+    has none)."""
+    headers = decode_headers(raw_headers)
+    if not any(k.lower() == "host" for k, _ in headers):
+        headers.insert(0, ("Host", urlsplit(url).netloc))
+    return HttpRequestData(method=method, url=url, headers=headers, body=body)
+
+
+def response_from(
+    url: str,
+    status: int,
+    raw_headers: RawHeaders,
+    body: bytes,
+    protocol: str | None,
+    ip_address: str | None,
+) -> HttpResponseData:
+    """An :class:`HttpResponseData` from an HTTP library's response."""
+    return HttpResponseData(
+        url=url,
+        status=status,
+        headers=decode_headers(raw_headers),
+        body=body,
+        protocol=protocol or "HTTP/1.1",
+        ip_address=ip_address,
+    )
+
+
 def make_record_id() -> str:
     """A fresh ``<urn:uuid:...>`` WARC-Record-ID."""
     return f"<urn:uuid:{uuid.uuid4()}>"

@@ -30,11 +30,14 @@ from archive.records import (
     HttpRequestData,
     HttpResponseData,
     IdMaker,
+    RawHeaders,
     ascii_url,
     build_record,
     gzip_member,
     http_record_bytes,
+    request_from,
     request_http_headers,
+    response_from,
     response_http_headers,
     utc_now,
     warc_date,
@@ -179,6 +182,32 @@ def build_exchange(
     return BuiltExchange(first, second, response_id, date, head, time.thread_time() - started)
 
 
+# an HTTP library's request (method, URL, headers, body) and response (URL, status, headers,
+# body, protocol, IP address), as plain values: a task's arguments cost less to pickle so
+RawRequest = tuple[str, str, RawHeaders, bytes]
+RawResponse = tuple[str, int, RawHeaders, bytes, "str | None", "str | None"]
+
+
+def build_raw_exchange(
+    request: RawRequest,
+    response: RawResponse,
+    date: str,
+    index: bool = False,
+    revisit: Revisit | None = None,
+) -> BuiltExchange:
+    """:func:`build_exchange` of an exchange given as plain values (``request_from``,
+    ``response_from``): the crawl's worker processes build its records from these."""
+    return build_exchange(request_from(*request), response_from(*response), date, index, revisit)
+
+
+def build_raw_exchanges(
+    exchanges: list[tuple[RawRequest, RawResponse, str, bool, Revisit | None]],
+) -> list[BuiltExchange]:
+    """:func:`build_raw_exchange` of each exchange (one task for the exchanges a crawl took in
+    one turn of its event loop)."""
+    return [build_raw_exchange(*exchange) for exchange in exchanges]
+
+
 @dataclass(frozen=True)
 class RecordRef:
     """Where a record sits: final file basename, byte offset and length of its gzip member."""
@@ -238,6 +267,7 @@ class WarcWriter:
         self._host = host_label(socket.gethostname())
         self._serial = 0
         self._fh: BinaryIO | None = None
+        self._size = 0
         self._path: Path | None = None
         self._warc: _WarcioWriter | None = None
         self._lock = threading.Lock()
@@ -262,6 +292,7 @@ class WarcWriter:
         fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         os.replace(making, str(path) + OPEN_SUFFIX)
         self._fh, self._path = fh, path
+        self._size = 0  # bytes in the file (kept here: FileIO.tell() is a system call)
         # builds records and gzips each into memory; _write puts the member in the file
         self._warc = _WarcioWriter(io.BytesIO(), gzip=True, warc_version="1.1")
         info = {
@@ -288,7 +319,7 @@ class WarcWriter:
         if self._fh is None or self._path is None:
             return
         partial = str(self._path) + OPEN_SUFFIX
-        if self._fh.tell() == 0:  # not even its warcinfo record could be written
+        if self._size == 0:  # not even its warcinfo record could be written
             os.unlink(partial)
             self._fh.close()
             self._fh = self._path = self._warc = None
@@ -308,7 +339,7 @@ class WarcWriter:
     def _ensure_file(self) -> None:
         if self.failed is not None:
             raise WarcWriteError(self.failed.errno, f"WARC writer stopped: {self.failed}")
-        if self._fh is not None and self._fh.tell() >= self.max_size:
+        if self._fh is not None and self._size >= self.max_size:
             self._close_file()
         if self._fh is None:
             try:
@@ -340,7 +371,7 @@ class WarcWriter:
         if self.failed is not None:
             raise WarcWriteError(self.failed.errno, f"WARC writer stopped: {self.failed}")
         data = memoryview(member)
-        offset = self._fh.tell()
+        offset = self._size
         try:
             written = 0
             while written < len(data):  # a short write (disk nearly full) is followed up
@@ -350,7 +381,8 @@ class WarcWriter:
             raise WarcWriteError(exc.errno, f"{self._path.name}: {exc.strerror or exc}") from exc
         finally:
             data.release()
-        return RecordRef(self._path.name, offset, self._fh.tell() - offset, record_id, date)
+        self._size = offset + len(member)
+        return RecordRef(self._path.name, offset, len(member), record_id, date)
 
     def _cut(self, offset: int, exc: OSError) -> None:
         """Cut the file back to ``offset`` (its last whole record) after a failed write."""
@@ -358,6 +390,7 @@ class WarcWriter:
         self.failed = exc
         os.ftruncate(self._fh.fileno(), offset)  # frees space: works on a full disk
         self._fh.seek(offset)
+        self._size = offset
 
     def close(self) -> None:
         """Close (fsync and rename) the current file. The writer may be used again after, unless
@@ -444,14 +477,9 @@ class WarcWriter:
 
     def _append(self, built: BuiltExchange) -> RecordRef:
         self._ensure_file()
-        ref = self._write_member(built.first, built.record_id, built.date)
-        try:
-            self._write_member(built.second, "", built.date)
-        except WarcWriteError:
-            if self._fh is not None:
-                os.ftruncate(self._fh.fileno(), ref.offset)
-                self._fh.seek(ref.offset)
-            raise
+        # both members in one write: a failed one is cut back to before the first
+        pair = self._write_member(built.first + built.second, built.record_id, built.date)
+        ref = RecordRef(pair.file, pair.offset, len(built.first), pair.record_id, pair.date)
         if self.index:
             self._index(built.index_head, ref)
         return ref

@@ -27,8 +27,18 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.defer import _schedule_coro
 from twisted.internet.error import ConnectionRefusedError as TxConnectionRefused
 
-from archive import HttpRequestData, HttpResponseData, WarcWriter, recover
-from archive.writer import BuiltExchange, RecordRef, Revisit, WarcWriteError, build_exchange
+from archive import WarcWriter, recover
+from archive.records import request_from
+from archive.writer import (
+    BuiltExchange,
+    RawRequest,
+    RawResponse,
+    RecordRef,
+    Revisit,
+    WarcWriteError,
+    build_raw_exchange,
+    build_raw_exchanges,
+)
 from crawler import __version__
 from crawler.extensions.workers import WorkerPool
 from crawler.settings import data_dir, warc_dir
@@ -45,34 +55,23 @@ logger = logging.getLogger(__name__)
 ARCHIVED = "archived"
 
 
-def _headers(headers: Any) -> list[tuple[str, str]]:
-    return [
-        (key.decode("latin-1"), value.decode("latin-1"))
-        for key, values in headers.items()
-        for value in values
-    ]
+def raw_request(request: Request) -> RawRequest:
+    """``request`` as plain values (its headers not yet decoded: that is done where its records
+    are built)."""
+    # the dict's own items: Scrapy's Headers.items() copies each value list through getlist()
+    return (request.method, request.url, list(dict.items(request.headers)), request.body or b"")
 
 
-def request_data(request: Request) -> HttpRequestData:
-    headers = _headers(request.headers)
-    if not any(k.lower() == "host" for k, _ in headers):
-        from urllib.parse import urlsplit
-
-        headers.insert(0, ("Host", urlsplit(request.url).netloc))
-    return HttpRequestData(
-        method=request.method, url=request.url, headers=headers, body=request.body or b""
-    )
-
-
-def response_data(response: Response) -> HttpResponseData:
+def raw_response(response: Response) -> RawResponse:
+    """``response`` as plain values, as :func:`raw_request`."""
     ip = getattr(response, "ip_address", None)
-    return HttpResponseData(
-        url=response.url,
-        status=response.status,
-        headers=_headers(response.headers),
-        body=response.body,
-        protocol=response.protocol or "HTTP/1.1",
-        ip_address=str(ip) if ip is not None else None,
+    return (
+        response.url,
+        response.status,
+        list(dict.items(response.headers)),
+        response.body,
+        response.protocol,
+        str(ip) if ip is not None else None,
     )
 
 
@@ -93,19 +92,21 @@ class PendingRecord:
 
 
 class _Exchange:
-    """One exchange on its way: the arguments of its build, the build (a worker's future) and
-    the future of its place in the file."""
+    """One exchange on its way: the arguments of its build, the build (a worker's future of the
+    records of the exchanges sent with it; None until sent) and the future of its place in the
+    file."""
 
-    __slots__ = ("args", "built", "placed", "request")
+    __slots__ = ("args", "built", "placed", "position", "request")
 
     def __init__(
         self,
         request: Request,
-        args: tuple[HttpRequestData, HttpResponseData, str, bool, Revisit | None],
-        built: asyncio.Future[BuiltExchange],
+        args: tuple[RawRequest, RawResponse, str, bool, Revisit | None],
         placed: asyncio.Future[RecordRef],
     ) -> None:
-        self.request, self.args, self.built, self.placed = request, args, built, placed
+        self.request, self.args, self.placed = request, args, placed
+        self.built: asyncio.Future[list[BuiltExchange]] | None = None
+        self.position = 0
 
 
 # exchanges on their way before a response waits for its own (memory: each holds its body; a
@@ -148,6 +149,7 @@ class WarcCaptureMiddleware:
         self.pool: WorkerPool | None = None
         # exchanges sent to be built, in the order their records go into the file
         self._exchanges: deque[_Exchange] = deque()
+        self._outbox: list[_Exchange] = []  # taken in this turn of the loop, sent together
         self._records = 0
         self._bytes = 0
         self.index_path: str | None = None
@@ -278,7 +280,6 @@ class WarcCaptureMiddleware:
 
     def _timed(self, started: float) -> None:
         self.seconds += time.thread_time() - started
-        self._publish()
 
     def _publish(self) -> None:
         """The counters of the WARC thread's work into the stats (read in this thread)."""
@@ -290,16 +291,51 @@ class WarcCaptureMiddleware:
                 stats.set_value("warc/records", self._records)
                 stats.set_value("warc/bytes", self._bytes)
 
-    def _append(self, exchange: _Exchange, built: BuiltExchange) -> None:
-        """Append an exchange's records and settle its place: a failed write settles it with the
-        error and stops the crawl."""
+    def _send(self) -> None:
+        """Send the exchanges taken in this turn of the loop to be built, as one task."""
+        batch, self._outbox = self._outbox, []
+        if not batch or self.pool is None or self.writer is None:
+            return
+        started = time.thread_time()
+        built = self.pool.submit(build_raw_exchanges, [exchange.args for exchange in batch])
+        for position, exchange in enumerate(batch):
+            exchange.built, exchange.position = built, position
+        built.add_done_callback(self._built)
+        self._timed(started)
+
+    def _built(self, _: object = None) -> None:
+        """Append, in the order they were taken, the exchanges whose records are built."""
+        started = time.thread_time()
+        while self.writer is not None and self._exchanges:
+            built = self._exchanges[0].built
+            if built is None or not built.done():
+                break
+            self._append(self._exchanges.popleft())
+        self._timed(started)
+        self._publish()
+
+    def _append(self, exchange: _Exchange) -> None:
+        """Append an exchange's records (built by a worker, or here when no worker could: it
+        died on them, the pool closed before) and settle its place: a failed write settles it
+        with the error and stops the crawl."""
         assert self.writer is not None
-        self.build_seconds += built.seconds
+        built = exchange.built
         try:
-            ref = self.writer.append(built)
+            if (
+                built is not None
+                and built.done()
+                and not built.cancelled()
+                and not built.exception()
+            ):
+                records = built.result()[exchange.position]
+            else:
+                records = build_raw_exchange(*exchange.args)
+            self.build_seconds += records.seconds
+            ref = self.writer.append(records)
         except Exception as exc:
-            exchange.placed.set_exception(exc)
-            exchange.placed.exception()  # no log of it when no pipeline awaits it (a list page)
+            with contextlib.suppress(RuntimeError):  # a test's loop has ended: nobody awaits
+                exchange.placed.set_exception(exc)
+                exchange.placed.exception()  # no log when no pipeline awaits it (a list page)
             if isinstance(exc, WarcWriteError):
                 self._write_failed(exchange.request, exc)
             else:
@@ -307,42 +343,27 @@ class WarcCaptureMiddleware:
             return
         self._records += 2
         self._bytes += ref.length
-        exchange.placed.set_result(ref)
-
-    def _built(self, _: object = None) -> None:
-        """Append, in the order they were taken, the exchanges whose records are built."""
-        started = time.thread_time()
-        while self.writer is not None and self._exchanges and self._exchanges[0].built.done():
-            exchange = self._exchanges.popleft()
-            self._append(exchange, self._result(exchange))
-        self._timed(started)
-
-    @staticmethod
-    def _result(exchange: _Exchange) -> BuiltExchange:
-        """The records a worker built, or, when it could not (it died on them, the pool closed
-        before), the records built here."""
-        built = exchange.built
-        if built.done() and not built.cancelled() and built.exception() is None:
-            return built.result()
-        if not built.done():
-            with contextlib.suppress(RuntimeError):  # its loop has ended (a test's)
-                built.cancel()
-        return build_exchange(*exchange.args)
+        with contextlib.suppress(RuntimeError):
+            exchange.placed.set_result(ref)
 
     def _append_all(self) -> None:
         """(Closing.) Append every exchange still on its way, built here when not yet built."""
         started = time.thread_time()
+        self._outbox = []
         while self.writer is not None and self._exchanges:
             exchange = self._exchanges.popleft()
-            exchange.built.remove_done_callback(self._built)
-            with contextlib.suppress(RuntimeError):  # a test's loop has ended: nobody awaits
-                self._append(exchange, self._result(exchange))
+            if exchange.built is not None and not exchange.built.done():
+                exchange.built.remove_done_callback(self._built)
+                with contextlib.suppress(RuntimeError):  # its loop has ended (a test's)
+                    exchange.built.cancel()
+            self._append(exchange)
         self._timed(started)
 
     async def process_response(self, request: Request, response: Response) -> Response:
         """Archive the exchange and pass the response on. Building its records (the record
         bytes, their digests, their compression, the CDXJ line) runs in a worker process of the
-        crawl's pool, off this process and its GIL; the response goes on at once with a
+        crawl's pool, off this process and its GIL (the exchanges of one turn of the event loop
+        in one task); the response goes on at once with a
         :class:`PendingRecord` (``meta["warc_pending"]``), and the records are appended to the
         file here, in the order the responses came, once built. What is stored points at its
         records, so the pipelines wait for them before storing, and a page whose records could
@@ -353,7 +374,7 @@ class WarcCaptureMiddleware:
         if self.writer is None or "cached" in response.flags or ARCHIVED in response.flags:
             return response
         started = time.thread_time()
-        req, resp = request_data(request), response_data(response)
+        req, resp = raw_request(request), raw_response(response)
         revisit = None
         if response.status == HTTPStatus.NOT_MODIFIED and "refresh_of" in request.meta:
             known = request.meta["refresh_of"]
@@ -366,7 +387,7 @@ class WarcCaptureMiddleware:
             loop = None
         if loop is None or self.pool is None:
             try:
-                built = build_exchange(*args)
+                built = build_raw_exchange(*args)
                 self.build_seconds += built.seconds
                 ref = self.writer.append(built)
             except WarcWriteError as exc:
@@ -381,15 +402,17 @@ class WarcCaptureMiddleware:
                 "date": ref.date,
             }
             self._timed(started)
+            self._publish()
             return response
-        exchange = _Exchange(
-            request, args, self.pool.submit(build_exchange, *args), loop.create_future()
-        )
+        exchange = _Exchange(request, args, loop.create_future())
         self._exchanges.append(exchange)
-        exchange.built.add_done_callback(self._built)
+        self._outbox.append(exchange)
+        if len(self._outbox) == 1:
+            loop.call_soon(self._send)
         request.meta["warc_pending"] = PendingRecord(args[2], exchange.placed)
         self._timed(started)
         if len(self._exchanges) > MAX_QUEUED_WRITES:
+            self._send()
             try:
                 await exchange.placed
             except WarcWriteError as exc:
@@ -401,7 +424,7 @@ class WarcCaptureMiddleware:
             return
         started = time.thread_time()
         try:
-            self.writer.write_request_only(request_data(request))
+            self.writer.write_request_only(request_from(*raw_request(request)))
         except WarcWriteError as exc:
             raise self._write_failed(request, exc) from None
         self._count("warc/request_only")

@@ -196,7 +196,7 @@ def test_a_refresh_revisits_only_recent_known_articles(make_crawler, tmp_path):
 def test_warc_records_are_built_by_the_worker_pool_off_the_event_loop(warc_mw, tmp_path):
     # building, hashing and compressing a page's records held the GIL in the crawl process for
     # ~0.5 ms a page: they are a task of the crawl's worker processes, appended here once built
-    from archive.writer import build_exchange
+    from archive.writer import build_raw_exchanges
 
     crawler, mw = warc_mw
     submitted = []
@@ -211,10 +211,11 @@ def test_warc_records_are_built_by_the_worker_pool_off_the_event_loop(warc_mw, t
     request = Request(URL)
     where = asyncio.run(archived(mw, request, response()))
     [(func, built, done_at_once)] = submitted
-    assert func is build_exchange
+    assert func is build_raw_exchanges
     assert not done_at_once  # in flight in a worker when the response went on
-    assert built.result().record_id == request.meta["warc_pending"].future.result().record_id
-    assert where["length"] == len(built.result().first)
+    [records] = built.result()
+    assert records.record_id == request.meta["warc_pending"].future.result().record_id
+    assert where["length"] == len(records.first)
     mw.spider_closed()
     assert crawler.stats.get_value("warc/write_seconds") > 0
     [capture] = iter_captures([tmp_path / "warc"])
@@ -222,8 +223,8 @@ def test_warc_records_are_built_by_the_worker_pool_off_the_event_loop(warc_mw, t
 
 
 class HeldBuilds:
-    """Stands for the worker pool: each build is a future the test settles (with the records
-    ``build_exchange`` makes, or with an error), in any order."""
+    """Stands for the worker pool: each build task is a future the test settles (with what the
+    task returns, or with an error), in any order."""
 
     def __init__(self):
         self.builds = []
@@ -241,12 +242,13 @@ class HeldBuilds:
             future.set_exception(error)
 
 
-def test_a_response_goes_on_while_its_records_are_built_and_waits_past_the_queue_bound(
+def test_the_exchanges_of_one_loop_turn_are_built_together_and_written_in_order(
     warc_mw, monkeypatch
 ):
     # waiting for the records held the response's download slot behind busy workers: the
-    # response goes on at once, unless MAX_QUEUED_WRITES exchanges wait before it; records go
-    # into the file in the order the responses came, whichever build finishes first
+    # response goes on at once, unless MAX_QUEUED_WRITES exchanges wait before it; the
+    # exchanges of one turn of the loop are one task; records go into the file in the order
+    # the responses came, whichever build finishes first
     from crawler.middlewares import warc
 
     monkeypatch.setattr(warc, "MAX_QUEUED_WRITES", 2)
@@ -255,15 +257,16 @@ def test_a_response_goes_on_while_its_records_are_built_and_waits_past_the_queue
 
     async def run():
         requests = [Request(f"{URL}?{i}") for i in range(3)]
-        for request in requests[:2]:
+        for request in requests[:2]:  # one turn of the loop
             assert (await mw.process_response(request, response())).status == 200
+        await asyncio.sleep(0)
+        assert [len(args[0]) for _, _, args in held.builds] == [2]  # one task, two exchanges
         task = asyncio.ensure_future(mw.process_response(requests[2], response()))
-        for index in (2, 1):  # the third exchange is past the bound: it waits for its own
-            await asyncio.sleep(0.05)
-            assert not task.done()
-            held.settle(index)
         await asyncio.sleep(0.05)
-        assert not task.done()  # built, but behind the first, not yet written
+        assert not task.done()  # the third exchange is past the bound: it waits for its own
+        held.settle(1)
+        await asyncio.sleep(0.05)
+        assert not task.done()  # built, but behind the first two, not yet written
         held.settle(0)
         assert (await task).status == 200
         return [await r.meta["warc_pending"].location() for r in requests]
@@ -274,8 +277,8 @@ def test_a_response_goes_on_while_its_records_are_built_and_waits_past_the_queue
 
 
 def test_a_build_that_no_worker_finished_is_done_here(warc_mw, tmp_path):
-    # a worker that dies on a build (or a pool closed before it) loses no record: the exchange
-    # is built in the crawl process, in its place; at the close, builds still out are done here
+    # a worker that dies on a build (or a pool closed before it) loses no record: the exchanges
+    # are built in the crawl process, in their place; at the close, builds still out are done here
     from concurrent.futures.process import BrokenProcessPool
 
     _, mw = warc_mw
@@ -283,8 +286,9 @@ def test_a_build_that_no_worker_finished_is_done_here(warc_mw, tmp_path):
     requests = [Request(f"{URL}?{i}") for i in range(3)]
 
     async def run():
-        for request in requests:
+        for request in requests:  # one build task each
             await mw.process_response(request, HtmlResponse(request.url, body=BODY))
+            await asyncio.sleep(0)
         held.settle(0, BrokenProcessPool("a worker died"))
         held.settle(1)
         where = [await r.meta["warc_pending"].location() for r in requests[:2]]
@@ -293,6 +297,7 @@ def test_a_build_that_no_worker_finished_is_done_here(warc_mw, tmp_path):
         return where
 
     where = asyncio.run(run())
+    assert len(held.builds) == 3
     captures = list(iter_captures([tmp_path / "warc"]))
     assert [c.url for c in captures] == [r.url for r in requests]
     assert [c.offset for c in captures] == [w["offset"] for w in where]
