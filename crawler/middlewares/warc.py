@@ -110,7 +110,9 @@ class _Exchange:
 
 
 # exchanges on their way before a response waits for its own (memory: each holds its body; a
-# slow disk or busy workers then slow downloading instead of filling the memory)
+# slow disk or busy workers then slow downloading instead of filling the memory), at least: as
+# many as the article pages the crawl lets wait for the pipelines (STORE_MAX_PENDING), since
+# records are built in the workers behind the pages being extracted, and wait as long as they
 MAX_QUEUED_WRITES = 64
 
 # the settings a reader of the archive needs to judge how the crawl behaved
@@ -128,7 +130,10 @@ class WarcCaptureMiddleware:
     ``<DATA_DIR>/index.cdxj`` when it closes; ``parts``: only the per-WARC parts in
     ``<DATA_DIR>/indexes/``; ``off``).
     Stats: ``warc/records``, ``warc/bytes``, ``warc/revisit``, ``warc/request_only``,
-    ``warc/write_error``, ``warc/repair/records_lost``.
+    ``warc/write_error``, ``warc/repair/records_lost``, ``warc/held`` (responses that waited
+    for their own records: ``MAX_QUEUED_WRITES`` were on their way), ``warc/seconds`` (CPU of
+    the reactor thread archiving), ``warc/write_seconds`` (CPU building records, in the
+    workers).
 
     A failed write (a full disk, an I/O error) stops the crawl (reason ``warc_write_failed``,
     exit status 2): a page that cannot be archived is not stored (the pipelines drop it when its
@@ -155,6 +160,7 @@ class WarcCaptureMiddleware:
         self.index_path: str | None = None
         self.merge_index = True
         self.stopping = False
+        self.pages_pending = 0  # STORE_MAX_PENDING
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcCaptureMiddleware:
@@ -165,6 +171,7 @@ class WarcCaptureMiddleware:
             settings.get("WARC_PREFIX"),
             settings.getint("WARC_MAX_SIZE"),
         )
+        mw.pages_pending = settings.getint("STORE_MAX_PENDING")
         mode = str(settings.get("WARC_CDXJ", "merge")).lower()
         if mode not in ("false", "0", "off", "none"):
             mw.index_path = str(data_dir(settings) / "index.cdxj")
@@ -367,9 +374,10 @@ class WarcCaptureMiddleware:
         :class:`PendingRecord` (``meta["warc_pending"]``), and the records are appended to the
         file here, in the order the responses came, once built. What is stored points at its
         records, so the pipelines wait for them before storing, and a page whose records could
-        not be written is not stored. Past ``MAX_QUEUED_WRITES`` exchanges on their way a
-        response waits for its own. A build whose worker died is done here again. Without a
-        running asyncio loop or a pool the records are built and written here, and
+        not be written is not stored. Past ``MAX_QUEUED_WRITES`` exchanges on their way (or
+        ``STORE_MAX_PENDING``, when more) a response waits for its own. A build whose worker
+        died is done here again. Without a running asyncio loop or a pool the records are built
+        and written here, and
         ``meta["warc"]`` holds their location."""
         if self.writer is None or "cached" in response.flags or ARCHIVED in response.flags:
             return response
@@ -411,8 +419,9 @@ class WarcCaptureMiddleware:
             loop.call_soon(self._send)
         request.meta["warc_pending"] = PendingRecord(args[2], exchange.placed)
         self._timed(started)
-        if len(self._exchanges) > MAX_QUEUED_WRITES:
+        if len(self._exchanges) > max(MAX_QUEUED_WRITES, self.pages_pending):
             self._send()
+            self._count("warc/held")
             try:
                 await exchange.placed
             except WarcWriteError as exc:

@@ -253,6 +253,8 @@ def test_the_exchanges_of_one_loop_turn_are_built_together_and_written_in_order(
 
     monkeypatch.setattr(warc, "MAX_QUEUED_WRITES", 2)
     _, mw = warc_mw
+    assert mw.pages_pending == 256  # the default STORE_MAX_PENDING: the bound when higher
+    mw.pages_pending = 0
     mw.pool = held = HeldBuilds()
 
     async def run():
