@@ -370,14 +370,13 @@ class WarcCaptureMiddleware:
         """Archive the exchange and pass the response on. Building its records (the record
         bytes, their digests, their compression, the CDXJ line) runs in a worker process of the
         crawl's pool, off this process and its GIL (the exchanges of one turn of the event loop
-        in one task); the response goes on at once with a
-        :class:`PendingRecord` (``meta["warc_pending"]``), and the records are appended to the
-        file here, in the order the responses came, once built. What is stored points at its
-        records, so the pipelines wait for them before storing, and a page whose records could
-        not be written is not stored. Past ``MAX_QUEUED_WRITES`` exchanges on their way (or
-        ``STORE_MAX_PENDING``, when more) a response waits for its own. A build whose worker
-        died is done here again. Without a running asyncio loop or a pool the records are built
-        and written here, and
+        in one task); the response goes on at once with a :class:`PendingRecord`
+        (``meta["warc_pending"]``), and the records are appended to the file here, in the order
+        the responses came, once built. What is stored points at its records, so the pipelines
+        wait for them before storing, and a page whose records could not be written is not
+        stored. Past ``MAX_QUEUED_WRITES`` exchanges on their way (or ``STORE_MAX_PENDING``,
+        when more) a response waits for its own. A build whose worker died is done here again.
+        Without a running asyncio loop or a pool the records are built and written here, and
         ``meta["warc"]`` holds their location."""
         if self.writer is None or "cached" in response.flags or ARCHIVED in response.flags:
             return response
