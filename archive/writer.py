@@ -80,18 +80,22 @@ class BuiltExchange:
     seconds: float  # CPU seconds the building took
 
 
-# warcio's record builder, for the records built with warcio itself (revisits)
+# warcio's record builder, for the records built with warcio itself (revisits): one a process
 _BUILDER: _WarcioWriter | None = None
+
+
+def _builder() -> _WarcioWriter:
+    global _BUILDER
+    if _BUILDER is None:
+        _BUILDER = _WarcioWriter(io.BytesIO(), gzip=True, warc_version="1.1")
+    return _BUILDER
 
 
 def _warcio_member(record: object) -> bytes:
     """A warcio record as one gzip member, in memory."""
-    global _BUILDER
-    if _BUILDER is None:
-        _BUILDER = _WarcioWriter(io.BytesIO(), gzip=True, warc_version="1.1")
-    member = io.BytesIO()
-    _BUILDER.out = member
-    _BUILDER.write_record(record)
+    builder, member = _builder(), io.BytesIO()
+    builder.out = member
+    builder.write_record(record)
     return member.getvalue()
 
 
@@ -155,7 +159,7 @@ def build_exchange(
         if revisit.payload_digest:
             fields["WARC-Payload-Digest"] = revisit.payload_digest
         response_id = make_record_id()
-        builder = _BUILDER or _WarcioWriter(io.BytesIO(), gzip=True, warc_version="1.1")
+        builder = _builder()
         first = _warcio_member(
             build_record(
                 builder,
