@@ -289,7 +289,7 @@ class WarcCaptureMiddleware:
         self.seconds += time.thread_time() - started
 
     def _publish(self) -> None:
-        """The counters of the WARC thread's work into the stats (read in this thread)."""
+        """The archiving counters into the stats (the reactor thread's and the workers' CPU)."""
         stats = self.crawler.stats
         if stats is not None:
             stats.set_value("warc/seconds", round(self.seconds, 4))
