@@ -273,7 +273,6 @@ class WarcWriter:
         self._fh: BinaryIO | None = None
         self._size = 0
         self._path: Path | None = None
-        self._warc: _WarcioWriter | None = None
         self._lock = threading.Lock()
         self.files: list[Path] = []
         self.failed: OSError | None = None
@@ -297,8 +296,6 @@ class WarcWriter:
         os.replace(making, str(path) + OPEN_SUFFIX)
         self._fh, self._path = fh, path
         self._size = 0  # bytes in the file (kept here: FileIO.tell() is a system call)
-        # builds records and gzips each into memory; _write puts the member in the file
-        self._warc = _WarcioWriter(io.BytesIO(), gzip=True, warc_version="1.1")
         info = {
             "software": _software(),
             "format": "WARC File Format 1.1",
@@ -308,7 +305,7 @@ class WarcWriter:
             **self.info,
         }
         record = build_record(
-            self._warc,
+            _builder(),
             "warcinfo",
             "",
             record_id=self._make_id(),
@@ -326,19 +323,19 @@ class WarcWriter:
         if self._size == 0:  # not even its warcinfo record could be written
             os.unlink(partial)
             self._fh.close()
-            self._fh = self._path = self._warc = None
+            self._fh = self._path = None
             return
         try:
             os.fsync(self._fh.fileno())
         except OSError as exc:  # left .open: recovery checks it on the next start
             self._fh.close()
-            self._fh = self._path = self._warc = None
+            self._fh = self._path = None
             self.failed = self.failed or exc
             raise WarcWriteError(exc.errno, f"{partial}: {exc.strerror or exc}") from exc
         os.replace(partial, self._path)
         self._fh.close()  # releases the flock after the rename: recovery never sees it half-done
         self.files.append(self._path)
-        self._fh = self._path = self._warc = None
+        self._fh = self._path = None
 
     def _ensure_file(self) -> None:
         if self.failed is not None:
@@ -355,15 +352,12 @@ class WarcWriter:
                 raise WarcWriteError(exc.errno, f"cannot open a WARC file: {exc}") from exc
 
     def _write(self, record: object) -> RecordRef:
-        assert self._warc is not None
+        """Append one warcio record (warcinfo, request-only) as its gzip member."""
         if self.failed is not None:
             raise WarcWriteError(self.failed.errno, f"WARC writer stopped: {self.failed}")
-        member = io.BytesIO()
-        self._warc.out = member
-        self._warc.write_record(record)  # one gzip member, in memory
         headers = record.rec_headers  # type: ignore[attr-defined]
         return self._write_member(
-            member.getvalue(),
+            _warcio_member(record),
             headers.get_header("WARC-Record-ID"),
             headers.get_header("WARC-Date"),
         )
@@ -414,7 +408,7 @@ class WarcWriter:
     ) -> object:
         extra = {"WARC-Concurrent-To": concurrent_to} if concurrent_to else {}
         return build_record(
-            self._warc,
+            _builder(),
             "request",
             request.url,
             record_id=self._make_id(),

@@ -348,10 +348,14 @@ class WarcCaptureMiddleware:
             else:
                 logger.error("Could not archive %s: %r", exchange.request.url, exc)
             return
-        self._records += 2
-        self._bytes += ref.length
+        self._written(ref)
         with contextlib.suppress(RuntimeError):
             exchange.placed.set_result(ref)
+
+    def _written(self, ref: RecordRef) -> None:
+        """Count an exchange's two records, written."""
+        self._records += 2
+        self._bytes += ref.length
 
     def _append_all(self) -> None:
         """(Closing.) Append every exchange still on its way, built here when not yet built."""
@@ -399,8 +403,7 @@ class WarcCaptureMiddleware:
                 ref = self.writer.append(built)
             except WarcWriteError as exc:
                 raise self._write_failed(request, exc) from None
-            self._records += 2
-            self._bytes += ref.length
+            self._written(ref)
             request.meta["warc"] = {
                 "file": ref.file,
                 "offset": ref.offset,
