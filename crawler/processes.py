@@ -21,12 +21,13 @@ PRELOAD = [
     "pipelines.normalize",
     "pipelines.dedup.hashing",
     "model.profiles",
-    "archive.writer",  # the WARC records of every page are built in the workers,
-    "archive.cdxj",
-    "surt",  # with their CDXJ keys (surt imports tldextract: ~0.2 s of CPU, once, not a worker)
     "crawler.lifeline",
     "crawler.taskpipe",
 ]
+# and for a crawl, whose workers build every page's WARC records with their CDXJ keys (surt
+# imports tldextract: ~0.2 s of CPU, paid once in the fork server, not by each worker); a
+# replay reads WARCs and does without them
+CAPTURE_PRELOAD = ["archive.writer", "archive.cdxj", "surt"]
 
 
 def keep_main_script_out() -> None:
@@ -42,13 +43,14 @@ def keep_main_script_out() -> None:
         main.__spec__ = ModuleSpec("__main__", None)
 
 
-def forkserver() -> ForkServerContext:
+def forkserver(capture: bool = True) -> ForkServerContext:
     """The multiprocessing context every helper process of a crawl starts from. The preload
-    list is the fork server's, set before it starts: whichever helper starts first starts it.
-    No helper runs the parent's main script again (:func:`keep_main_script_out`)."""
+    list is the fork server's, set before it starts: whichever helper starts first starts it,
+    with ``CAPTURE_PRELOAD`` too unless ``capture`` is false (a replay's pool). No helper runs
+    the parent's main script again (:func:`keep_main_script_out`)."""
     keep_main_script_out()
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(PRELOAD)
+    context.set_forkserver_preload(PRELOAD + CAPTURE_PRELOAD if capture else PRELOAD)
     return context
 
 

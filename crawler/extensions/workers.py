@@ -52,11 +52,12 @@ def make_pool(workers: int = 0, nice: int = 0) -> Executor:
     server (``crawler.processes``) so workers never inherit the reactor or open WARC files.
     Workers exit when this process dies (``crawler.lifeline``), even by SIGKILL, and the fork
     server and resource tracker with them. ``nice``: added to the workers' niceness
-    (:func:`crawler.lifeline.die_with`)."""
+    (:func:`crawler.lifeline.die_with`). Its workers extract (a replay's): they build no WARC
+    records, so the fork server, when this pool starts it, does not load the writer's modules."""
     count = workers or os.cpu_count() or 1
     return ProcessPoolExecutor(
         max_workers=count,
-        mp_context=forkserver(),
+        mp_context=forkserver(capture=False),
         initializer=die_with,
         initargs=(os.getpid(), nice),
     )

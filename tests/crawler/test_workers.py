@@ -142,3 +142,32 @@ def test_the_fork_server_started_early_is_the_one_the_pool_forks_from():
     assert done.returncode == 0, done.stderr
     servers, worker_parent = done.stdout.rsplit(" ", 1)
     assert servers == f"[{worker_parent.strip()}]"
+
+
+def test_a_crawls_workers_start_with_the_warc_writer_loaded_and_a_replays_without():
+    # a crawl's workers build every page's WARC records (surt for their CDXJ keys, ~0.2 s of
+    # CPU) from their first page: loaded once in the fork server; a replay's never build one
+    probe = "sorted(m for m in ('surt', 'archive.writer') if m in __import__('sys').modules)"
+    crawl = (
+        "import asyncio\n"
+        "from crawler.extensions.workers import WorkerPool\n"
+        "async def main():\n"
+        "    pool = WorkerPool(workers=1)\n"
+        "    try:\n"
+        f"        print(await pool.run(eval, {probe!r}))\n"
+        "    finally:\n"
+        "        pool.close()\n"
+        "asyncio.run(main())\n"
+    )
+    replay = (
+        "from crawler.extensions.workers import make_pool, warm_up\n"
+        "pool = make_pool(1)\n"
+        "warm_up(pool, 1)\n"
+        f"print(pool.submit(eval, {probe!r}).result())\n"
+        "pool.shutdown()\n"
+    )
+    crawled, replayed = run_python(crawl), run_python(replay)
+    assert crawled.returncode == 0, crawled.stderr
+    assert replayed.returncode == 0, replayed.stderr
+    assert crawled.stdout.split("\n")[-2] == "['archive.writer', 'surt']"
+    assert replayed.stdout.split("\n")[-2] == "[]"
