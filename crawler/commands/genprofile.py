@@ -19,15 +19,18 @@ from scrapy.exceptions import UsageError
 from scrapy.settings import SETTINGS_PRIORITIES
 
 from crawler.status import DONE, DONE_WITH_ERRORS, CommandError, exit_status, fail
-from model.draft.builder import Draft, Sample, build, site_id, to_yaml
-from model.draft.table import Row, verification_table
 from model.items import Page, Skip
 from model.profiles import DEFAULT_SITES_DIR, ProfileError, SiteProfile, load_profile
 from pipelines import cpu_stage
-from spiders.sampler import Fetched, SampleSpider
 
+# the drafting modules (model.draft, spiders.sampler) are imported where used: Scrapy imports
+# every command module at the start of every command, a crawl's included (~20 ms)
 if TYPE_CHECKING:
     import argparse
+
+    from model.draft.builder import Draft, Sample
+    from model.draft.table import Row
+    from spiders.sampler import Fetched, SampleSpider
 
 TABLE_ROWS = 8
 
@@ -45,10 +48,11 @@ def _is_html(headers: list[tuple[str, str]], body: bytes) -> bool:
 
 def to_sample(f: Fetched) -> Sample:
     """A fetched page decoded as the extractor decodes it (charset from bytes and headers)."""
+    from model.draft.builder import Sample
+
     if f.body is None or not _is_html(f.headers, f.body):
         return Sample(f.requested, f.url, f.status, None, _server(f.headers))
-    # imported here: the extractor's package loads OpenCC and pinyin, and Scrapy imports every
-    # command module at the start of every command
+    # imported here: the extractor's package loads OpenCC and pinyin
     from pipelines.extract.charset import decide, decode
 
     codec, how = decide(f.body, f.headers)
@@ -59,6 +63,8 @@ def to_sample(f: Fetched) -> Sample:
 
 def verify(fetched: list[Fetched], draft: Draft, profile: SiteProfile) -> list[Row]:
     """The sampled article pages as the drafted profile extracts them."""
+    from model.draft.table import Row
+
     rows: list[Row] = []
     articles = [f for f in fetched if f.body is not None and f.status == 200]
     for f in articles:
@@ -125,6 +131,9 @@ class Command(ScrapyCommand):
             home += "/"
         if opts.pages < 1:
             raise UsageError("--pages must be at least 1")
+        from model.draft.builder import build, site_id, to_yaml
+        from model.draft.table import verification_table
+
         ident = opts.id or site_id(home)
         if not re.fullmatch(r"[a-z0-9_]+", ident):
             raise UsageError(f"--id {ident!r}: use [a-z0-9_]+")
@@ -179,6 +188,8 @@ class Command(ScrapyCommand):
             self.exitcode = DONE
 
     def _sample(self, home: str, ident: str, pages: int) -> SampleSpider:
+        from spiders.sampler import SampleSpider
+
         assert self.crawler_process is not None
         crawler = self.crawler_process.create_crawler(SampleSpider)
         self.crawler_process.crawl(crawler, home=home, pages=pages, name=ident)
