@@ -55,8 +55,9 @@ def forkserver(capture: bool = True) -> ForkServerContext:
 
 
 def start_forkserver() -> None:
-    """Start the fork server now, in the background: it imports ``PRELOAD`` (trafilatura,
-    lxml, numpy, OpenCC: ~0.5 s of CPU) on another core while this process still loads Scrapy,
+    """Start a crawl's fork server now, in the background: it imports ``PRELOAD`` and
+    ``CAPTURE_PRELOAD`` (lxml, numpy, OpenCC, surt: ~0.5 s of CPU; trafilatura is imported by
+    a worker that first needs it) on another core while this process still loads Scrapy,
     checks the profiles and opens the engine, instead of after, when the first pages wait for
     the extraction pool. Returns at once (the server's imports are not waited for)."""
     from multiprocessing import forkserver as server
