@@ -80,8 +80,12 @@ class BuiltExchange:
     seconds: float  # CPU seconds the building took
 
 
-# warcio's record builder, for the records built with warcio itself (revisits): one a process
+# warcio's record builder, for the records built with warcio itself (warcinfo, request-only,
+# revisits): one a process, shared by every WarcWriter in it; its output buffer is swapped per
+# record, so a record is written under _BUILDING (writers of two threads each hold only their own
+# lock)
 _BUILDER: _WarcioWriter | None = None
+_BUILDING = threading.Lock()
 
 
 def _builder() -> _WarcioWriter:
@@ -94,8 +98,9 @@ def _builder() -> _WarcioWriter:
 def _warcio_member(record: object) -> bytes:
     """A warcio record as one gzip member, in memory."""
     builder, member = _builder(), io.BytesIO()
-    builder.out = member
-    builder.write_record(record)
+    with _BUILDING:
+        builder.out = member
+        builder.write_record(record)
     return member.getvalue()
 
 
